@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Chat.Api.Infrastructure.MongoDB;
+
+/// <summary>
+/// A small stand-in for Aspire.MongoDB.Driver (not served by this machine's NuGet mirror): one
+/// IMongoClient for the process, the IMongoDatabase named by the connection string, a health
+/// check, and every command traced as an OpenTelemetry span.
+/// </summary>
+public static class MongoDatabaseRegistration
+{
+    public static void AddMongoDatabase(this IHostApplicationBuilder builder, string connectionName)
+    {
+        var connectionString = builder.Configuration.GetConnectionString(connectionName);
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new InvalidOperationException(
+                $"ConnectionStrings:{connectionName} is not set. Start the API through Chat.AppHost, or give a MongoDB connection string.");
+        }
+        var url = MongoUrl.Create(connectionString);
+        if (string.IsNullOrEmpty(url.DatabaseName))
+        {
+            throw new InvalidOperationException($"ConnectionStrings:{connectionName} names no database (mongodb://host/<database>).");
+        }
+
+        builder.Services.AddSingleton<IMongoClient>(_ =>
+        {
+            var settings = MongoClientSettings.FromUrl(url);
+            settings.ClusterConfigurator = cluster => MongoCommandTracing.Subscribe(cluster, url.DatabaseName);
+            return new MongoClient(settings);
+        });
+        builder.Services.AddSingleton(services => services.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName));
+
+        builder.Services.AddHealthChecks().AddCheck<MongoHealthCheck>("mongodb");
+    }
+}
+
+/// <summary>Healthy when the database answers ping within a couple of seconds.</summary>
+internal sealed class MongoHealthCheck(IMongoDatabase database) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(3));
+        try
+        {
+            await database.RunCommandAsync<BsonDocument>(new BsonDocument("ping", 1), cancellationToken: timeout.Token);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception ex) when (ex is MongoException or TimeoutException or OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("MongoDB did not answer ping.", ex);
+        }
+    }
+}

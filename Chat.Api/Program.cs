@@ -1,0 +1,16 @@
+using Chat.Api.Extensions;
+using Chat.Api.Hubs;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.UseApplicationMiddleware();
+app.MapDefaultEndpoints();
+app.MapApiReference();
+app.MapChatHub();
+
+app.Run();

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Chat.AppHost.Infrastructure;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var report = new InfrastructureReport();
+
+// Containers where an engine answers (a laptop with Docker), local processes where none does.
+var (mode, reason) = await InfrastructureModeDecision.DecideAsync(
+    builder.Configuration[InfrastructureModeDecision.ConfigurationKey],
+    () => ContainerRuntimeProbe.AnswersAsync(builder.Configuration["ASPIRE_CONTAINER_RUNTIME"], TimeSpan.FromSeconds(10)));
+report.Add("infrastructure", $"{mode} mode ({reason})");
+
+// A connection string in configuration (ConnectionStrings:redis / ConnectionStrings:chatdb)
+// points at an existing server (cloud or local) instead.
+IResourceBuilder<IResourceWithConnectionString> redis = HasConnectionString("redis")
+    ? builder.AddConnectionString("redis")
+    : builder.AddChatRedis("redis", mode, report);
+
+IResourceBuilder<IResourceWithConnectionString> chatdb = HasConnectionString("chatdb")
+    ? builder.AddConnectionString("chatdb")
+    : builder.AddMongo("mongo", mode, report).AddDatabase("chatdb");
+
+var api = builder.AddProject<Projects.Chat_Api>("api")
+    .WithReplicas(builder.Configuration.GetValue("Api:Replicas", 2))
+    .WithReference(redis).WaitFor(redis)
+    .WithReference(chatdb).WaitFor(chatdb)
+    .WithHttpHealthCheck("/health");
+
+builder.AddProject<Projects.Chat_Web>("web")
+    .WithReference(api).WaitFor(api)
+    .WithExternalHttpEndpoints()
+    .WithHttpHealthCheck("/health");
+
+report.LogOnStart(builder);
+builder.Build().Run();
+
+bool HasConnectionString(string name)
+{
+    var configured = !string.IsNullOrWhiteSpace(builder.Configuration.GetConnectionString(name));
+    if (configured) report.Add(name, $"existing server from ConnectionStrings:{name}");
+    return configured;
+}

@@ -1,0 +1,15 @@
+using Chat.Web.Extensions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApiProxy();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.UseSpaStaticFiles();
+app.MapReverseProxy();
+app.MapFallbackToFile("index.html");
+
+app.Run();
