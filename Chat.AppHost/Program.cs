@@ -29,7 +29,8 @@ var api = builder.AddProject<Projects.Chat_Api>("api")
 builder.AddProject<Projects.Chat_Web>("web")
     .WithReference(api).WaitFor(api)
     .WithExternalHttpEndpoints()
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health")
+    .AnnounceUrl("Chat web front");
 
 report.LogOnStart(builder);
 builder.Build().Run();

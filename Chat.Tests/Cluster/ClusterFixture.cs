@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using Aspire.Hosting.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Chat.Tests.Cluster;
+
+/// <summary>
+/// The whole AppHost (API replicas, web front, redis-server, the MongoDB-wire stand-in) started
+/// once for every test of the "cluster" collection, in executables mode as on a machine without
+/// a container engine.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
+
+    public DistributedApplication App { get; private set; } = null!;
+
+    /// <summary>How long the cluster took from start to every resource healthy.</summary>
+    public TimeSpan StartedIn { get; private set; }
+
+    /// <summary>The latest state of every resource instance (each API replica separately).</summary>
+    public IReadOnlyDictionary<string, ResourceEvent> Resources { get; private set; } = new Dictionary<string, ResourceEvent>();
+
+    public async Task InitializeAsync()
+    {
+        var stopwatch = Stopwatch.StartNew();
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Chat_AppHost>(
+            [
+                "--Infrastructure:Mode=executables",
+                // No container engine here: do not wait for one.
+                "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00",
+            ],
+            (options, _) => options.AllowUnsecuredTransport = true);
+        builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+
+        App = await builder.BuildAsync();
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await App.StartAsync(timeout.Token);
+        Resources = await WaitForAllHealthyAsync(timeout.Token);
+        StartedIn = stopwatch.Elapsed;
+    }
+
+    public HttpClient CreateWebClient() => App.CreateHttpClient("web");
+
+    public Uri WebEndpoint => App.GetEndpoint("web", "http");
+
+    private async Task<IReadOnlyDictionary<string, ResourceEvent>> WaitForAllHealthyAsync(CancellationToken cancellationToken)
+    {
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        var expected = model.Resources.Select(r => r.Name).ToHashSet();
+        var latest = new Dictionary<string, ResourceEvent>();
+        using var registration = cancellationToken.Register(() => Console.Error.WriteLine(
+            "Cluster not healthy in time: " + string.Join("; ", latest.Values.Select(e =>
+                $"{e.ResourceId}={e.Snapshot.State?.Text}/{e.Snapshot.HealthStatus}"))));
+        await foreach (var update in App.ResourceNotifications.WatchAsync(cancellationToken))
+        {
+            latest[update.ResourceId] = update;
+            // Hidden helpers (the projects' "rebuilder" resources) never start; skip them.
+            var visible = latest.Values.Where(e => !e.Snapshot.IsHidden).ToList();
+            if (expected.All(name => latest.Values.Any(e => e.Resource.Name == name))
+                && visible.All(e => e.Snapshot.State?.Text == KnownResourceStates.Running
+                                    && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy))
+            {
+                return visible.ToDictionary(e => e.ResourceId);
+            }
+        }
+        throw new OperationCanceledException();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (App is not null) await App.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

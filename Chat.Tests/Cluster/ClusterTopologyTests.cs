@@ -1,0 +1,97 @@
+using Aspire.Hosting.Testing;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace Chat.Tests.Cluster;
+
+[Collection(ClusterCollection.Name)]
+public class ClusterTopologyTests(ClusterFixture cluster)
+{
+    private const string InstanceHeader = "X-Chat-Instance";
+
+    [Fact]
+    public void Every_resource_is_running_and_healthy_with_two_api_replicas()
+    {
+        var states = cluster.Resources.Values.ToList();
+
+        Assert.All(states, r => Assert.Equal(HealthStatus.Healthy, r.Snapshot.HealthStatus));
+        Assert.Equivalent(new[] { "api", "chatdb", "mongo", "redis", "web" },
+            states.Select(r => r.Resource.Name).Distinct().Order().ToArray());
+        Assert.Equal(2, states.Count(r => r.Resource.Name == "api"));
+    }
+
+    [Fact]
+    public async Task Both_api_replicas_answer_health_with_mongodb_and_redis_healthy()
+    {
+        using var api = cluster.App.CreateHttpClient("api");
+        var seen = new Dictionary<string, JsonElement>();
+
+        // The orchestrator's proxy balances connections, so a fresh connection per request
+        // reaches the replicas in turn.
+        for (var attempt = 0; attempt < 20 && seen.Count < 2; attempt++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/health");
+            request.Headers.ConnectionClose = true;
+            using var response = await api.SendAsync(request);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var instance = Assert.Single(response.Headers.GetValues(InstanceHeader));
+            seen[instance] = await response.Content.ReadFromJsonAsync<JsonElement>();
+        }
+
+        Assert.Equal(2, seen.Count);
+        Assert.All(seen.Values, report =>
+        {
+            Assert.Equal("Healthy", report.GetProperty("status").GetString());
+            var checks = report.GetProperty("checks");
+            Assert.Equal("Healthy", checks.GetProperty("mongodb").GetString());
+            Assert.Equal("Healthy", checks.GetProperty("StackExchange.Redis").GetString());
+        });
+    }
+
+    [Fact]
+    public async Task Web_front_serves_the_spa_shell()
+    {
+        using var web = cluster.CreateWebClient();
+
+        var index = await web.GetStringAsync("/");
+        var deepLink = await web.GetStringAsync("/conversations/someone");
+
+        Assert.Contains("<div id=\"root\"></div>", index);
+        Assert.Equal(index, deepLink); // client-side routes fall back to the SPA
+    }
+
+    [Fact]
+    public async Task Web_front_proxies_api_requests_to_a_replica()
+    {
+        using var web = cluster.CreateWebClient();
+
+        using var response = await web.GetAsync("/api/no-such-endpoint");
+
+        // A ProblemDetails 404 stamped by an API replica, not the web front's SPA fallback.
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True(response.Headers.Contains(InstanceHeader));
+    }
+
+    [Fact]
+    public async Task Hub_connection_through_the_web_front_opens_over_websockets()
+    {
+        await using var connection = new HubConnectionBuilder()
+            .WithUrl(new Uri(cluster.WebEndpoint, "/hubs/chat"), options =>
+            {
+                options.Transports = HttpTransportType.WebSockets;
+                options.SkipNegotiation = true;
+            })
+            .Build();
+
+        await connection.StartAsync();
+        var replica = await connection.InvokeAsync<string>("Ping");
+
+        Assert.Equal(HubConnectionState.Connected, connection.State);
+        Assert.False(string.IsNullOrWhiteSpace(replica));
+    }
+}

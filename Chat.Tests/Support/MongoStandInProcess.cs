@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Chat.Tests.Support;
+
+/// <summary>
+/// The MongoDB-wire stand-in as a child process on a free loopback port, for tests that need a
+/// real server over the network without the whole cluster. Dispose kills it.
+/// </summary>
+public sealed class MongoStandInProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private MongoStandInProcess(Process process, int port)
+    {
+        _process = process;
+        Port = port;
+    }
+
+    public int Port { get; }
+
+    public string ConnectionString(string database = "") => $"mongodb://127.0.0.1:{Port}/{database}?directConnection=true";
+
+    public static async Task<MongoStandInProcess> StartAsync()
+    {
+        var port = FreePort();
+        var process = Process.Start(new ProcessStartInfo(RepositoryPaths.MongoStandIn, [$"--host=127.0.0.1", $"--port={port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        }) ?? throw new InvalidOperationException("The stand-in did not start.");
+
+        // It prints its URI once it listens.
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (line.Contains("mongodb://", StringComparison.Ordinal)) return new MongoStandInProcess(process, port);
+        }
+        throw new InvalidOperationException($"The stand-in exited (code {process.ExitCode}) before listening.");
+    }
+
+    /// <summary>Kills the server abruptly, as a crash would.</summary>
+    public async Task KillAsync()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

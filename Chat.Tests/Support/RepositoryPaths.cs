@@ -1,0 +1,19 @@
+namespace Chat.Tests.Support;
+
+/// <summary>Finds files of the repository from the test binaries (bin/Debug/net10.0 under Chat.Tests).</summary>
+public static class RepositoryPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    public static string MongoStandIn => Path.GetFullPath(
+        Path.Combine(Root, "Chat.AppHost", MongoHostingExtensions.StandInRelativePath));
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Chat.sln"))) return directory.FullName;
+        }
+        throw new InvalidOperationException($"No Chat.sln above {AppContext.BaseDirectory}.");
+    }
+}
