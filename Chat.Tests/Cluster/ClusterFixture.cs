@@ -1,3 +1,4 @@
+using Xunit.Abstractions;
 using System.Diagnostics;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -10,7 +11,7 @@ namespace Chat.Tests.Cluster;
 /// once for every test of the "cluster" collection, in executables mode as on a machine without
 /// a container engine.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public sealed class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -39,6 +40,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         await App.StartAsync(timeout.Token);
         Resources = await WaitForAllHealthyAsync(timeout.Token);
         StartedIn = stopwatch.Elapsed;
+        diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage($"Cluster started, every resource healthy, in {StartedIn.TotalSeconds:F1} s"));
     }
 
     public HttpClient CreateWebClient() => App.CreateHttpClient("web");
