@@ -1,3 +1,4 @@
+using Chat.Api.Apis;
 using Chat.Api.Extensions;
 using Chat.Api.Hubs;
 
@@ -11,6 +12,8 @@ var app = builder.Build();
 app.UseApplicationMiddleware();
 app.MapDefaultEndpoints();
 app.MapApiReference();
+app.MapAuthApi();
+app.MapUsersApi();
 app.MapChatHub();
 
 app.Run();

@@ -20,10 +20,16 @@ IResourceBuilder<IResourceWithConnectionString> chatdb = HasConnectionString("ch
     ? builder.AddConnectionString("chatdb")
     : builder.AddMongo("mongo", mode, report).AddDatabase("chatdb");
 
+// Signs the session cookies; the same on every replica. Generated once and kept in the
+// AppHost's user secrets, so sessions survive a restart of the cluster.
+var signingKey = builder.AddParameter("auth-signing-key",
+    new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
+
 var api = builder.AddProject<Projects.Chat_Api>("api")
     .WithReplicas(builder.Configuration.GetValue("Api:Replicas", 2))
     .WithReference(redis).WaitFor(redis)
     .WithReference(chatdb).WaitFor(chatdb)
+    .WithEnvironment("Auth__SigningKey", signingKey)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Chat_Web>("web")

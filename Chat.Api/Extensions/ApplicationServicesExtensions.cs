@@ -1,5 +1,8 @@
+using Chat.Api.Accounts;
+using Chat.Api.Identity;
 using Chat.Api.Infrastructure;
 using Chat.Api.Infrastructure.MongoDB;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
@@ -8,12 +11,16 @@ namespace Chat.Api.Extensions;
 
 public static class ApplicationServicesExtensions
 {
+    /// <summary>JSON bodies are small; endpoints that take files raise their own limit.</summary>
+    public const long MaxRequestBodyBytes = 64 * 1024;
+
     /// <summary>Registers the API's infrastructure (MongoDB, Redis, SignalR) and its services.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(ApiInstance.ForThisProcess());
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
+        builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
         builder.AddMongoDatabase("chatdb");
         builder.AddRedisClient("redis");
@@ -26,12 +33,24 @@ public static class ApplicationServicesExtensions
             options.Configuration.ChannelPrefix = RedisChannel.Literal("chat");
             options.ConnectionFactory = _ => Task.FromResult(redis);
         });
+
+        builder.AddChatIdentity();
+        builder.Services.AddSingleton<UserStore>();
+        builder.Services.AddSingleton(new MongoIndexes.Definition(UserStore.CreateIndexesAsync));
     }
 
-    /// <summary>Errors as ProblemDetails (including bare 404s) and the replica id on every response.</summary>
+    /// <summary>
+    /// Errors as ProblemDetails (including bare 401/404/415), the replica id on every response,
+    /// the client's address from the web front, then authentication.
+    /// </summary>
     public static void UseApplicationMiddleware(this WebApplication app)
     {
-        app.UseExceptionHandler();
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // Malformed JSON, a bad query value, an oversize body: the client's fault, so its 4xx
+            // (minimal APIs throw these in Development instead of answering them).
+            StatusCodeSelector = exception => exception is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
 
         var instance = app.Services.GetRequiredService<ApiInstance>();
@@ -40,6 +59,10 @@ public static class ApplicationServicesExtensions
             context.Response.Headers[ApiInstance.HeaderName] = instance.Id;
             return next(context);
         });
+
+        app.UseForwardedHeaders();
+        app.UseAuthentication();
+        app.UseAuthorization();
     }
 
     /// <summary>The OpenAPI document and a browsable reference (Scalar at /scalar), in Development only.</summary>

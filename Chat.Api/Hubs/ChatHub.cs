@@ -21,5 +21,6 @@ public static class ChatHubEndpoints
     // WebSockets only: clients skip negotiation, so no sticky sessions are needed in front of
     // the replicas (Aspire's proxy, a cloud load balancer).
     public static void MapChatHub(this WebApplication app) =>
-        app.MapHub<ChatHub>(ChatHub.Path, options => options.Transports = HttpTransportType.WebSockets);
+        app.MapHub<ChatHub>(ChatHub.Path, options => options.Transports = HttpTransportType.WebSockets)
+            .RequireAuthorization(); // the same cookie as the REST API; anonymous upgrades get 401
 }

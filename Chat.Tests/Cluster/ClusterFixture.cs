@@ -45,6 +45,24 @@ public sealed class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     public HttpClient CreateWebClient() => App.CreateHttpClient("web");
 
+    /// <summary>
+    /// Each API replica's own address (behind the orchestrator's balancing proxy), so a test can
+    /// choose which replica serves a request.
+    /// </summary>
+    public IReadOnlyList<Uri> ApiReplicas => Resources.Values
+        .Where(r => r.Resource.Name == "api")
+        .Select(r => new Uri(r.Snapshot.EnvironmentVariables.Single(e => e.Name == "ASPNETCORE_URLS").Value!.Split(';')[0]))
+        .OrderBy(uri => uri.Port)
+        .ToList();
+
+    /// <summary>The key the replicas sign session tokens with, to forge tokens that differ in one way only.</summary>
+    public async Task<string> SigningKeyAsync()
+    {
+        var model = App.Services.GetRequiredService<DistributedApplicationModel>();
+        var parameter = model.Resources.OfType<ParameterResource>().Single(p => p.Name == "auth-signing-key");
+        return (await parameter.GetValueAsync(default))!;
+    }
+
     public Uri WebEndpoint => App.GetEndpoint("web", "http");
 
     private async Task<IReadOnlyDictionary<string, ResourceEvent>> WaitForAllHealthyAsync(CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using Aspire.Hosting.Testing;
+using Chat.Tests.Support;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -78,15 +79,11 @@ public class ClusterTopologyTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task Hub_connection_through_the_web_front_opens_over_websockets()
+    public async Task Hub_connection_through_the_web_front_opens_over_websockets_with_the_session_cookie()
     {
-        await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(cluster.WebEndpoint, "/hubs/chat"), options =>
-            {
-                options.Transports = HttpTransportType.WebSockets;
-                options.SkipNegotiation = true;
-            })
-            .Build();
+        using var client = ChatApiClient.For(cluster.WebEndpoint);
+        await client.NewUserAsync();
+        await using var connection = HubConnection(client.SessionToken);
 
         await connection.StartAsync();
         var replica = await connection.InvokeAsync<string>("Ping");
@@ -94,4 +91,25 @@ public class ClusterTopologyTests(ClusterFixture cluster)
         Assert.Equal(HubConnectionState.Connected, connection.State);
         Assert.False(string.IsNullOrWhiteSpace(replica));
     }
+
+    [Fact]
+    public async Task Hub_refuses_a_websocket_without_a_session()
+    {
+        await using var anonymous = HubConnection(sessionToken: null);
+        await using var forged = HubConnection(sessionToken: "not.a.token");
+
+        await Assert.ThrowsAnyAsync<Exception>(() => anonymous.StartAsync());
+        await Assert.ThrowsAnyAsync<Exception>(() => forged.StartAsync());
+        Assert.Equal(HubConnectionState.Disconnected, anonymous.State);
+        Assert.Equal(HubConnectionState.Disconnected, forged.State);
+    }
+
+    private HubConnection HubConnection(string? sessionToken) => new HubConnectionBuilder()
+        .WithUrl(new Uri(cluster.WebEndpoint, "/hubs/chat"), options =>
+        {
+            options.Transports = HttpTransportType.WebSockets;
+            options.SkipNegotiation = true;
+            if (sessionToken is not null) options.Headers["Cookie"] = $"chat_session={sessionToken}";
+        })
+        .Build();
 }

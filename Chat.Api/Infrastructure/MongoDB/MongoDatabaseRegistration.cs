@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Conventions;
 using MongoDB.Driver;
 
 namespace Chat.Api.Infrastructure.MongoDB;
@@ -25,6 +26,14 @@ public static class MongoDatabaseRegistration
             throw new InvalidOperationException($"ConnectionStrings:{connectionName} names no database (mongodb://host/<database>).");
         }
 
+        // Documents use camelCase field names, like the JSON the API speaks.
+        ConventionRegistry.Register("chat", new ConventionPack
+        {
+            new CamelCaseElementNameConvention(),
+            new IgnoreExtraElementsConvention(true),
+        }, type => type.Namespace?.StartsWith("Chat.", StringComparison.Ordinal) == true);
+
+        builder.Services.AddHostedService<MongoIndexes>();
         builder.Services.AddSingleton<IMongoClient>(_ =>
         {
             var settings = MongoClientSettings.FromUrl(url);

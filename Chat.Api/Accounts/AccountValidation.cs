@@ -1,0 +1,42 @@
+using System.Net.Mail;
+
+namespace Chat.Api.Accounts;
+
+/// <summary>The account rules: what a valid email, password and name are, and their normal forms.</summary>
+public static class AccountValidation
+{
+    public const int PasswordMinLength = 8;
+    public const int PasswordMaxLength = 128;
+    public const int FullNameMaxLength = 60;
+    public const int EmailMaxLength = 254;
+
+    public static string NormalizeEmail(string? email) => (email ?? "").Trim().ToLowerInvariant();
+
+    public static string NormalizeFullName(string? fullName) => (fullName ?? "").Trim();
+
+    /// <summary>Per-field errors in the ProblemDetails "errors" shape; empty when valid.</summary>
+    public sealed class Errors : Dictionary<string, string[]>
+    {
+        public Errors Check(bool valid, string field, string message)
+        {
+            if (!valid) this[field] = [.. this.GetValueOrDefault(field, []), message];
+            return this;
+        }
+    }
+
+    public static Errors Email(this Errors errors, string normalized) => errors
+        .Check(normalized.Length > 0, "email", "Email is required.")
+        .Check(normalized.Length == 0 || (normalized.Length <= EmailMaxLength && IsAddress(normalized)), "email", "Email is not a valid address.");
+
+    public static Errors Password(this Errors errors, string? password) => errors
+        .Check(password is { Length: >= PasswordMinLength and <= PasswordMaxLength }, "password",
+            $"Password must be {PasswordMinLength} to {PasswordMaxLength} characters.");
+
+    public static Errors FullName(this Errors errors, string normalized) => errors
+        .Check(normalized.Length is >= 1 and <= FullNameMaxLength, "fullName",
+            $"Full name must be 1 to {FullNameMaxLength} characters.");
+
+    // MailAddress accepts display-name forms ("Ann <a@b.c>"); require the bare address itself.
+    private static bool IsAddress(string email) =>
+        MailAddress.TryCreate(email, out var address) && address.Address == email && !email.Contains(' ');
+}

@@ -1,0 +1,36 @@
+using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Attributes;
+
+namespace Chat.Api.Accounts;
+
+/// <summary>A user as stored in the <c>users</c> collection.</summary>
+public sealed record UserDocument
+{
+    [BsonId, BsonRepresentation(BsonType.ObjectId)]
+    public required string Id { get; init; }
+
+    /// <summary>Normalised (trimmed, lower-case); unique.</summary>
+    public required string Email { get; init; }
+
+    public required string FullName { get; init; }
+
+    /// <summary>Lower-case copies for case-insensitive prefix search and ordering (indexed).</summary>
+    public required string FullNameKey { get; init; }
+    public required string[] NameWords { get; init; }
+
+    public required string PasswordHash { get; init; }
+    public string? AvatarUrl { get; init; }
+    public required DateTime CreatedAt { get; init; }
+
+    /// <summary>Changes on "log out everywhere": tokens carrying an older stamp are refused.</summary>
+    public required string SessionStamp { get; init; }
+
+    public UserResponse ToResponse() => new(Id, Email, FullName, AvatarUrl, CreatedAt);
+
+    public ContactResponse ToContact() => new(Id, FullName, AvatarUrl, Online: false, LastSeenAt: null);
+
+    public static string KeyOf(string fullName) => fullName.ToLowerInvariant();
+
+    public static string[] WordsOf(string fullName) =>
+        KeyOf(fullName).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray();
+}

@@ -1,0 +1,102 @@
+using System.Text.RegularExpressions;
+using Chat.Api.Infrastructure.MongoDB;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Chat.Api.Accounts;
+
+/// <summary>The <c>users</c> collection: accounts, the directory and session stamps.</summary>
+public sealed class UserStore(IMongoDatabase database)
+{
+    private readonly IMongoCollection<UserDocument> _users = database.GetCollection<UserDocument>("users");
+    private static readonly FilterDefinitionBuilder<UserDocument> Filter = Builders<UserDocument>.Filter;
+
+    public static async Task CreateIndexesAsync(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        var keys = Builders<UserDocument>.IndexKeys;
+        await database.GetCollection<UserDocument>("users").Indexes.CreateManyAsync(
+        [
+            // Uniqueness is the index's job: two concurrent sign-ups cannot both win.
+            new(keys.Ascending(u => u.Email), new CreateIndexOptions { Unique = true, Name = "email_unique" }),
+            // The directory's order and keyset, and prefix search on the whole name.
+            new(keys.Ascending(u => u.FullNameKey).Ascending(u => u.Id), new CreateIndexOptions { Name = "fullNameKey_id" }),
+            // Prefix search on any word of the name (multikey).
+            new(keys.Ascending(u => u.NameWords), new CreateIndexOptions { Name = "nameWords" }),
+        ], cancellationToken);
+    }
+
+    /// <summary>Inserts the user; false when the email is taken.</summary>
+    public async Task<bool> TryCreateAsync(UserDocument user, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _users.InsertOneAsync(user, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (MongoException ex) when (ex.IsDuplicateKey())
+        {
+            return false;
+        }
+    }
+
+    public async Task<UserDocument?> FindByEmailAsync(string normalizedEmail, CancellationToken cancellationToken) =>
+        await _users.Find(Filter.Eq(u => u.Email, normalizedEmail)).FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<UserDocument?> FindByIdAsync(string id, CancellationToken cancellationToken) =>
+        ObjectId.TryParse(id, out _)
+            ? await _users.Find(Filter.Eq(u => u.Id, id)).FirstOrDefaultAsync(cancellationToken)
+            : null;
+
+    public async Task<UserDocument?> UpdateFullNameAsync(string id, string fullName, CancellationToken cancellationToken) =>
+        await _users.FindOneAndUpdateAsync(
+            Filter.Eq(u => u.Id, id),
+            Builders<UserDocument>.Update
+                .Set(u => u.FullName, fullName)
+                .Set(u => u.FullNameKey, UserDocument.KeyOf(fullName))
+                .Set(u => u.NameWords, UserDocument.WordsOf(fullName)),
+            new FindOneAndUpdateOptions<UserDocument> { ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+
+    /// <summary>Gives the user a new session stamp, which ends every session issued before.</summary>
+    public async Task<string> RenewSessionStampAsync(string id, CancellationToken cancellationToken)
+    {
+        var stamp = NewSessionStamp();
+        await _users.UpdateOneAsync(Filter.Eq(u => u.Id, id), Builders<UserDocument>.Update.Set(u => u.SessionStamp, stamp),
+            cancellationToken: cancellationToken);
+        return stamp;
+    }
+
+    public static string NewSessionStamp() => Guid.NewGuid().ToString("N");
+
+    /// <summary>
+    /// One page of the directory ordered by name then id, everyone but <paramref name="exceptId"/>,
+    /// optionally only names (whole or any word) or emails starting with <paramref name="prefix"/>.
+    /// Keyset paging: the page after (name, id) starts strictly after it, whatever was inserted since.
+    /// </summary>
+    public async Task<(IReadOnlyList<UserDocument> Items, bool HasMore)> SearchAsync(
+        string exceptId, string? prefix, DirectoryCursor? after, int limit, CancellationToken cancellationToken)
+    {
+        var filter = Filter.Ne(u => u.Id, exceptId);
+        if (!string.IsNullOrEmpty(prefix))
+        {
+            // Anchored, case-folded, escaped: an index range scan, and no regex injection.
+            var pattern = new BsonRegularExpression("^" + Regex.Escape(prefix.ToLowerInvariant()));
+            filter &= Filter.Or(
+                Filter.Regex(u => u.FullNameKey, pattern),
+                Filter.Regex("nameWords", pattern),
+                Filter.Regex(u => u.Email, pattern));
+        }
+        if (after is not null)
+        {
+            filter &= Filter.Or(
+                Filter.Gt(u => u.FullNameKey, after.NameKey),
+                Filter.And(Filter.Eq(u => u.FullNameKey, after.NameKey), Filter.Gt(u => u.Id, after.Id)));
+        }
+
+        var page = await _users.Find(filter)
+            .Sort(Builders<UserDocument>.Sort.Ascending(u => u.FullNameKey).Ascending(u => u.Id))
+            .Limit(limit + 1)
+            .ToListAsync(cancellationToken);
+        return page.Count > limit ? (page[..limit], true) : (page, false);
+    }
+}

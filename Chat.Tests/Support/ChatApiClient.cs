@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Chat.Tests.Support;
+
+/// <summary>
+/// A client of the public API as a browser would be: one base address (the web front or one
+/// replica), its own cookie jar, and optionally its own client address (X-Forwarded-For, which
+/// the API trusts from loopback as it trusts the web front) so rate limits do not mix tests.
+/// </summary>
+public sealed class ChatApiClient : IDisposable
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private ChatApiClient(HttpClient http, CookieContainer cookies)
+    {
+        Http = http;
+        Cookies = cookies;
+    }
+
+    public HttpClient Http { get; }
+    public CookieContainer Cookies { get; }
+
+    public static ChatApiClient For(Uri baseAddress, string? clientAddress = null)
+    {
+        var cookies = new CookieContainer();
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, UseCookies = true }) { BaseAddress = baseAddress };
+        if (clientAddress is not null) http.DefaultRequestHeaders.Add("X-Forwarded-For", clientAddress);
+        return new ChatApiClient(http, cookies);
+    }
+
+    /// <summary>The session cookie's value, to carry a session to another client.</summary>
+    public string? SessionToken => Cookies.GetCookies(Http.BaseAddress!)["chat_session"]?.Value;
+
+    /// <summary>Uses a session token (this client's cookie jar is replaced by it).</summary>
+    public ChatApiClient WithSession(string token)
+    {
+        Cookies.Add(Http.BaseAddress!, new Cookie("chat_session", token));
+        return this;
+    }
+
+    public static string NewEmail(string tag = "user") => $"{tag}-{Guid.NewGuid():N}@example.test";
+
+    public static string NewClientAddress() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+
+    public Task<HttpResponseMessage> SignUpAsync(string email, string password = "correct horse", string fullName = "Test User") =>
+        Http.PostAsJsonAsync("/api/auth/signup", new { email, password, fullName });
+
+    public Task<HttpResponseMessage> LogInAsync(string email, string password) =>
+        Http.PostAsJsonAsync("/api/auth/login", new { email, password });
+
+    /// <summary>Signs up a fresh user and returns it (the client now holds its session).</summary>
+    public async Task<UserDto> NewUserAsync(string fullName = "Test User", string password = "correct horse")
+    {
+        using var response = await SignUpAsync(NewEmail(), password, fullName);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<UserDto>(Json))!;
+    }
+
+    public void Dispose() => Http.Dispose();
+}
+
+public sealed record UserDto(string Id, string Email, string FullName, string? AvatarUrl, DateTime CreatedAt);
+
+public sealed record ContactDto(string Id, string FullName, string? AvatarUrl, bool Online, DateTime? LastSeenAt);
+
+public sealed record ContactPageDto(List<ContactDto> Items, string? Next);
+
+public sealed record ProblemDto(string? Title, int? Status, Dictionary<string, string[]>? Errors);
