@@ -1,0 +1,27 @@
+using Chat.LoadTest.Scenarios;
+
+// Drives a running Chat cluster through its public API only, as real clients would.
+//   dotnet run -c Release --project Chat.LoadTest -- accounts --url http://localhost:5181 --users 200 --concurrency 8
+var options = Arguments.Parse(args.Skip(1));
+return args.FirstOrDefault() switch
+{
+    "accounts" => await AccountsScenario.RunAsync(
+        new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
+        int.Parse(options.GetValueOrDefault("users", "200")),
+        int.Parse(options.GetValueOrDefault("concurrency", "8"))),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: Chat.LoadTest accounts [--url URL] [--users N] [--concurrency N]");
+    return 2;
+}
+
+static class Arguments
+{
+    /// <summary>"--name value" pairs.</summary>
+    public static Dictionary<string, string> Parse(IEnumerable<string> args) =>
+        args.Chunk(2).Where(pair => pair.Length == 2 && pair[0].StartsWith("--"))
+            .ToDictionary(pair => pair[0][2..], pair => pair[1]);
+}
