@@ -14,6 +14,8 @@ app.MapDefaultEndpoints();
 app.MapApiReference();
 app.MapAuthApi();
 app.MapUsersApi();
+app.MapConversationsApi();
+app.MapMessagesApi();
 app.MapChatHub();
 
 app.Run();

@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Chat.Api.Validation;
 
 namespace Chat.Api.Accounts;
 
@@ -14,25 +15,15 @@ public static class AccountValidation
 
     public static string NormalizeFullName(string? fullName) => (fullName ?? "").Trim();
 
-    /// <summary>Per-field errors in the ProblemDetails "errors" shape; empty when valid.</summary>
-    public sealed class Errors : Dictionary<string, string[]>
-    {
-        public Errors Check(bool valid, string field, string message)
-        {
-            if (!valid) this[field] = [.. this.GetValueOrDefault(field, []), message];
-            return this;
-        }
-    }
-
-    public static Errors Email(this Errors errors, string normalized) => errors
+    public static ValidationErrors Email(this ValidationErrors errors, string normalized) => errors
         .Check(normalized.Length > 0, "email", "Email is required.")
         .Check(normalized.Length == 0 || (normalized.Length <= EmailMaxLength && IsAddress(normalized)), "email", "Email is not a valid address.");
 
-    public static Errors Password(this Errors errors, string? password) => errors
+    public static ValidationErrors Password(this ValidationErrors errors, string? password) => errors
         .Check(password is { Length: >= PasswordMinLength and <= PasswordMaxLength }, "password",
             $"Password must be {PasswordMinLength} to {PasswordMaxLength} characters.");
 
-    public static Errors FullName(this Errors errors, string normalized) => errors
+    public static ValidationErrors FullName(this ValidationErrors errors, string normalized) => errors
         .Check(normalized.Length is >= 1 and <= FullNameMaxLength, "fullName",
             $"Full name must be 1 to {FullNameMaxLength} characters.");
 

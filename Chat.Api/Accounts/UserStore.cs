@@ -47,6 +47,9 @@ public sealed class UserStore(IMongoDatabase database)
             ? await _users.Find(Filter.Eq(u => u.Id, id)).FirstOrDefaultAsync(cancellationToken)
             : null;
 
+    public async Task<List<UserDocument>> FindManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken) =>
+        await _users.Find(Filter.In(u => u.Id, ids.Where(id => ObjectId.TryParse(id, out _)))).ToListAsync(cancellationToken);
+
     public async Task<UserDocument?> UpdateFullNameAsync(string id, string fullName, CancellationToken cancellationToken) =>
         await _users.FindOneAndUpdateAsync(
             Filter.Eq(u => u.Id, id),

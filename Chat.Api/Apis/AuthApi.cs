@@ -1,5 +1,7 @@
 using Chat.Api.Accounts;
 using Chat.Api.Identity;
+using Chat.Api.Infrastructure.MongoDB;
+using Chat.Api.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
 using MongoDB.Bson;
@@ -25,7 +27,7 @@ public static class AuthApi
     {
         var email = AccountValidation.NormalizeEmail(request.Email);
         var fullName = AccountValidation.NormalizeFullName(request.FullName);
-        var errors = new AccountValidation.Errors().Email(email).Password(request.Password).FullName(fullName);
+        var errors = new ValidationErrors().Email(email).Password(request.Password).FullName(fullName);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         var user = new UserDocument
@@ -36,7 +38,7 @@ public static class AuthApi
             FullNameKey = UserDocument.KeyOf(fullName),
             NameWords = UserDocument.WordsOf(fullName),
             PasswordHash = "",
-            CreatedAt = TruncateToMilliseconds(time.GetUtcNow().UtcDateTime),
+            CreatedAt = time.UtcNowForStorage(),
             SessionStamp = UserStore.NewSessionStamp(),
         };
         user = user with { PasswordHash = hasher.HashPassword(user, request.Password!) };
@@ -56,7 +58,7 @@ public static class AuthApi
         LoginThrottle throttle, SessionTokens tokens, CancellationToken cancellationToken)
     {
         var email = AccountValidation.NormalizeEmail(request.Email);
-        var errors = new AccountValidation.Errors()
+        var errors = new ValidationErrors()
             .Check(email.Length > 0, "email", "Email is required.")
             .Check(!string.IsNullOrEmpty(request.Password), "password", "Password is required.");
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
@@ -112,10 +114,6 @@ public static class AuthApi
     // After UseForwardedHeaders, the browser's address as the web front saw it.
     private static string ClientAddress(HttpContext context) =>
         context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-
-    // MongoDB keeps milliseconds: the response of sign-up shows what later reads will show.
-    private static DateTime TruncateToMilliseconds(DateTime time) =>
-        new(time.Ticks - time.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
 
     private static readonly Lazy<UserDocument> DecoyUser = new(() =>
     {

@@ -1,5 +1,6 @@
 using Chat.Api.Accounts;
 using Chat.Api.Identity;
+using Chat.Api.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Api.Apis;
@@ -22,7 +23,7 @@ public static class UsersApi
         UpdateProfileRequest request, HttpContext context, UserStore users, CancellationToken cancellationToken)
     {
         var fullName = AccountValidation.NormalizeFullName(request.FullName);
-        var errors = new AccountValidation.Errors().FullName(fullName);
+        var errors = new ValidationErrors().FullName(fullName);
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         return await users.UpdateFullNameAsync(context.User.UserId(), fullName, cancellationToken) is { } user
@@ -36,7 +37,7 @@ public static class UsersApi
         var query = q?.Trim();
         var after = string.IsNullOrEmpty(cursor) ? null : DirectoryCursor.TryDecode(cursor);
         var pageSize = limit ?? DefaultPageSize;
-        var errors = new AccountValidation.Errors()
+        var errors = new ValidationErrors()
             .Check(pageSize is >= 1 and <= MaxPageSize, "limit", $"limit must be 1 to {MaxPageSize}.")
             .Check(query is null || query.Length <= MaxQueryLength, "q", $"q must be at most {MaxQueryLength} characters.")
             .Check(string.IsNullOrEmpty(cursor) || after is not null, "cursor", "cursor is not one this API returned.");

@@ -1,4 +1,7 @@
 using Chat.Api.Accounts;
+using Chat.Api.Hubs;
+using Chat.Api.Messaging;
+using Microsoft.AspNetCore.SignalR;
 using Chat.Api.Identity;
 using Chat.Api.Infrastructure;
 using Chat.Api.Infrastructure.MongoDB;
@@ -37,6 +40,12 @@ public static class ApplicationServicesExtensions
         builder.AddChatIdentity();
         builder.Services.AddSingleton<UserStore>();
         builder.Services.AddSingleton(new MongoIndexes.Definition(UserStore.CreateIndexesAsync));
+
+        builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
+        builder.Services.AddSingleton<MessageStore>();
+        builder.Services.AddSingleton<MessagingTelemetry>();
+        builder.Services.AddSingleton<MessagingService>();
+        builder.Services.AddSingleton(new MongoIndexes.Definition(MessageStore.CreateIndexesAsync));
     }
 
     /// <summary>

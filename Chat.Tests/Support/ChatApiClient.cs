@@ -58,6 +58,23 @@ public sealed class ChatApiClient : IDisposable
         return (await response.Content.ReadFromJsonAsync<UserDto>(Json))!;
     }
 
+    public async Task<(HttpResponseMessage Response, MessageDto? Message)> SendAsync(string peerId, string? text, string? clientMessageId = null)
+    {
+        var response = await Http.PostAsJsonAsync($"/api/conversations/{peerId}/messages",
+            new { clientMessageId = clientMessageId ?? Guid.NewGuid().ToString(), text });
+        var message = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<MessageDto>(Json) : null;
+        return (response, message);
+    }
+
+    public async Task<MessagePageDto> HistoryAsync(string peerId, string query = "")
+    {
+        var page = await Http.GetFromJsonAsync<MessagePageDto>($"/api/conversations/{peerId}/messages?{query}", Json);
+        return page!;
+    }
+
+    public async Task<List<ConversationDto>> ConversationsAsync() =>
+        (await Http.GetFromJsonAsync<List<ConversationDto>>("/api/conversations", Json))!;
+
     public void Dispose() => Http.Dispose();
 }
 
@@ -68,3 +85,18 @@ public sealed record ContactDto(string Id, string FullName, string? AvatarUrl, b
 public sealed record ContactPageDto(List<ContactDto> Items, string? Next);
 
 public sealed record ProblemDto(string? Title, int? Status, Dictionary<string, string[]>? Errors);
+
+public sealed record ImageDto(string Url, string ThumbnailUrl, int Width, int Height);
+
+public sealed record MessageDto(
+    string Id, string ConversationId, long Seq, string ClientMessageId, string SenderId, string RecipientId,
+    string? Text, ImageDto? Image, DateTime CreatedAt, DateTime? EditedAt, bool Deleted);
+
+public sealed record MessagePageDto(List<MessageDto> Items, bool HasMore);
+
+public sealed record ConversationDto(
+    string Id, ContactDto Peer, MessageDto? LastMessage, long LastSeq, long UnreadCount, long MyReadSeq, long PeerReadSeq);
+
+public sealed record ReadUpToDto(string ConversationId, string ReaderId, long Seq);
+
+public sealed record TypingDto(string ConversationId, string UserId);

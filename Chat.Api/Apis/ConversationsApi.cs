@@ -1,0 +1,49 @@
+using Chat.Api.Identity;
+using Chat.Api.Messaging;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Chat.Api.Apis;
+
+/// <summary>Conversations, history, sending and read receipts (API.md, Conversations and messages).</summary>
+public static class ConversationsApi
+{
+    public static void MapConversationsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization();
+        api.MapGet("/", ListConversations);
+        api.MapGet("/{peerId}/messages", History);
+        api.MapPost("/{peerId}/messages", Send);
+        api.MapPost("/{peerId}/read", MarkRead);
+    }
+
+    public static async Task<Ok<List<ConversationResponse>>> ListConversations(
+        HttpContext context, MessagingService messaging, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await messaging.ConversationsAsync(context.User.UserId(), cancellationToken));
+
+    public static async Task<Results<Ok<MessagePage>, ProblemHttpResult>> History(
+        string peerId, long? before, long? after, int? limit, HttpContext context, MessagingService messaging,
+        CancellationToken cancellationToken)
+    {
+        var (page, error) = await messaging.HistoryAsync(context.User.UserId(), peerId, before, after, limit, cancellationToken);
+        return error is null ? TypedResults.Ok(page) : error.ToProblem();
+    }
+
+    /// <summary>201 with the new message; 200 with the original when the clientMessageId repeats.</summary>
+    public static async Task<Results<Created<MessageResponse>, Ok<MessageResponse>, ProblemHttpResult>> Send(
+        string peerId, SendMessageRequest request, HttpContext context, MessagingService messaging,
+        CancellationToken cancellationToken)
+    {
+        var (sent, error) = await messaging.SendAsync(context.User.UserId(), peerId, request, cancellationToken);
+        if (error is not null) return error.ToProblem();
+        return sent!.Duplicate
+            ? TypedResults.Ok(sent.Message)
+            : TypedResults.Created($"/api/conversations/{peerId}/messages?after={sent.Message.Seq - 1}&limit=1", sent.Message);
+    }
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(
+        string peerId, MarkReadRequest request, HttpContext context, MessagingService messaging,
+        CancellationToken cancellationToken) =>
+        await messaging.MarkReadAsync(context.User.UserId(), peerId, request.Seq, cancellationToken) is { } error
+            ? error.ToProblem()
+            : TypedResults.NoContent();
+}

@@ -1,0 +1,193 @@
+using Chat.Api.Infrastructure.MongoDB;
+using MongoDB.Driver;
+
+namespace Chat.Api.Messaging;
+
+/// <summary>The <c>messages</c> and <c>conversations</c> collections.</summary>
+public sealed class MessageStore(IMongoDatabase database)
+{
+    private readonly IMongoCollection<MessageDocument> _messages = database.GetCollection<MessageDocument>("messages");
+    private readonly IMongoCollection<ConversationDocument> _conversations = database.GetCollection<ConversationDocument>("conversations");
+    private static readonly FilterDefinitionBuilder<MessageDocument> M = Builders<MessageDocument>.Filter;
+    private static readonly FilterDefinitionBuilder<ConversationDocument> C = Builders<ConversationDocument>.Filter;
+
+    // Sends into one conversation take turns within a replica, so at most one writer per
+    // replica races for the next seq. Striped: a fixed set of locks, whatever the number of
+    // conversations.
+    private readonly SemaphoreSlim[] _appendLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
+
+    public static async Task CreateIndexesAsync(IMongoDatabase database, CancellationToken cancellationToken)
+    {
+        var messageKeys = Builders<MessageDocument>.IndexKeys;
+        await database.GetCollection<MessageDocument>("messages").Indexes.CreateManyAsync(
+        [
+            // History pages and catch-up are range scans on this index, the same cost at any depth;
+            // unique, so two writers can never share a seq.
+            new(messageKeys.Ascending(m => m.ConversationId).Ascending(m => m.Seq),
+                new CreateIndexOptions { Unique = true, Name = "conversation_seq" }),
+            // A retried send finds the original instead of storing a second copy.
+            new(messageKeys.Ascending(m => m.SenderId).Ascending(m => m.ClientMessageId),
+                new CreateIndexOptions { Unique = true, Name = "sender_clientMessageId" }),
+        ], cancellationToken);
+        await database.GetCollection<ConversationDocument>("conversations").Indexes.CreateOneAsync(
+            new CreateIndexModel<ConversationDocument>(
+                Builders<ConversationDocument>.IndexKeys.Ascending(c => c.Participants).Descending(c => c.LastMessageAt),
+                new CreateIndexOptions { Name = "participants_lastMessageAt" }),
+            cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// Stores the message with the conversation's next seq, or returns the sender's earlier
+    /// message with the same clientMessageId (Duplicate). A message is only ever inserted at
+    /// (highest stored seq + 1) and the (conversation, seq) index is unique, so seqs become
+    /// visible in order and without gaps: a reader who has seen seq n has seen every seq below.
+    /// </summary>
+    public async Task<(MessageDocument Message, bool Duplicate)> AppendAsync(MessageDocument draft, CancellationToken cancellationToken)
+    {
+        var appendLock = _appendLocks[(uint)draft.ConversationId.GetHashCode() % _appendLocks.Length];
+        await appendLock.WaitAsync(cancellationToken);
+        try
+        {
+            while (true)
+            {
+                var message = draft with { Seq = await LastSeqAsync(draft.ConversationId, cancellationToken) + 1 };
+                try
+                {
+                    await _messages.InsertOneAsync(message, cancellationToken: cancellationToken);
+                    await TouchConversationAsync(message, cancellationToken);
+                    return (message, false);
+                }
+                catch (MongoException ex) when (ex.IsDuplicateKey())
+                {
+                    if (await FindByClientMessageIdAsync(draft.SenderId, draft.ClientMessageId, cancellationToken) is { } original)
+                    {
+                        return (original, true);
+                    }
+                    // Another replica took this seq first: read the new highest and try again.
+                }
+            }
+        }
+        finally
+        {
+            appendLock.Release();
+        }
+    }
+
+    public async Task<MessageDocument?> FindByClientMessageIdAsync(string senderId, string clientMessageId, CancellationToken cancellationToken) =>
+        await _messages.Find(M.Eq(m => m.SenderId, senderId) & M.Eq(m => m.ClientMessageId, clientMessageId))
+            .FirstOrDefaultAsync(cancellationToken);
+
+    public async Task<MessageDocument?> FindByIdAsync(string id, CancellationToken cancellationToken) =>
+        await _messages.Find(M.Eq(m => m.Id, id)).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> messages ascending by seq: the newest ones below
+    /// <paramref name="before"/> (or the newest of all), or the oldest ones above <paramref name="after"/>.
+    /// </summary>
+    public async Task<(List<MessageDocument> Items, bool HasMore)> PageAsync(
+        string conversationId, long? before, long? after, int limit, CancellationToken cancellationToken)
+    {
+        var inConversation = M.Eq(m => m.ConversationId, conversationId);
+        var sort = Builders<MessageDocument>.Sort;
+        List<MessageDocument> page;
+        if (after is { } afterSeq)
+        {
+            page = await _messages.Find(inConversation & M.Gt(m => m.Seq, afterSeq))
+                .Sort(sort.Ascending(m => m.Seq)).Limit(limit + 1).ToListAsync(cancellationToken);
+        }
+        else
+        {
+            var filter = before is { } beforeSeq ? inConversation & M.Lt(m => m.Seq, beforeSeq) : inConversation;
+            page = await _messages.Find(filter).Sort(sort.Descending(m => m.Seq)).Limit(limit + 1).ToListAsync(cancellationToken);
+        }
+        var hasMore = page.Count > limit;
+        if (hasMore) page.RemoveAt(page.Count - 1);
+        if (after is null) page.Reverse();
+        return (page, hasMore);
+    }
+
+    public async Task<ConversationDocument?> FindConversationAsync(string conversationId, CancellationToken cancellationToken) =>
+        await _conversations.Find(C.Eq(c => c.Id, conversationId)).FirstOrDefaultAsync(cancellationToken);
+
+    /// <summary>The user's conversations, most recent activity first.</summary>
+    public async Task<List<ConversationDocument>> ConversationsOfAsync(string userId, int limit, CancellationToken cancellationToken) =>
+        await _conversations.Find(C.AnyEq(c => c.Participants, userId))
+            .Sort(Builders<ConversationDocument>.Sort.Descending(c => c.LastMessageAt)).Limit(limit)
+            .ToListAsync(cancellationToken);
+
+    public async Task<List<MessageDocument>> FindManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken) =>
+        await _messages.Find(M.In(m => m.Id, ids)).ToListAsync(cancellationToken);
+
+    /// <summary>Per conversation, how many messages the peer sent above the user's read seq (one query).</summary>
+    public async Task<Dictionary<string, long>> UnreadCountsAsync(
+        string userId, IReadOnlyCollection<ConversationDocument> conversations, CancellationToken cancellationToken)
+    {
+        var unread = conversations.Where(c => c.LastSeq > c.ReadSeqOf(userId)).ToList();
+        if (unread.Count == 0) return [];
+        var filter = M.Or(unread.Select(c =>
+            M.Eq(m => m.ConversationId, c.Id) & M.Gt(m => m.Seq, c.ReadSeqOf(userId)) & M.Ne(m => m.SenderId, userId)));
+        var counts = await _messages.Aggregate()
+            .Match(filter)
+            .Group(m => m.ConversationId, group => new { ConversationId = group.Key, Count = group.Count() })
+            .ToListAsync(cancellationToken);
+        return counts.ToDictionary(c => c.ConversationId, c => (long)c.Count);
+    }
+
+    /// <summary>Moves the user's read seq forward to <paramref name="seq"/>; false when it was already there or beyond.</summary>
+    public async Task<bool> MoveReadSeqAsync(string conversationId, string userId, long seq, CancellationToken cancellationToken)
+    {
+        var field = $"readSeqs.{userId}";
+        var result = await _conversations.UpdateOneAsync(
+            C.Eq(c => c.Id, conversationId) & C.Lt(field, seq),
+            Builders<ConversationDocument>.Update.Set(field, seq),
+            cancellationToken: cancellationToken);
+        return result.ModifiedCount > 0;
+    }
+
+    /// <summary>Replaces the text of a live message of this sender; null when there is none.</summary>
+    public async Task<MessageDocument?> EditAsync(string id, string senderId, string text, DateTime editedAt, CancellationToken cancellationToken) =>
+        await _messages.FindOneAndUpdateAsync(
+            M.Eq(m => m.Id, id) & M.Eq(m => m.SenderId, senderId) & M.Eq(m => m.Deleted, false),
+            Builders<MessageDocument>.Update.Set(m => m.Text, text).Set(m => m.EditedAt, editedAt),
+            new FindOneAndUpdateOptions<MessageDocument> { ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+
+    /// <summary>Removes the content of this sender's message and keeps a tombstone; null when there is none.</summary>
+    public async Task<MessageDocument?> DeleteAsync(string id, string senderId, CancellationToken cancellationToken) =>
+        await _messages.FindOneAndUpdateAsync(
+            M.Eq(m => m.Id, id) & M.Eq(m => m.SenderId, senderId),
+            Builders<MessageDocument>.Update.Set(m => m.Text, null).Set(m => m.Image, null).Set(m => m.Deleted, true),
+            new FindOneAndUpdateOptions<MessageDocument> { ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+
+    private async Task<long> LastSeqAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        var last = await _messages.Find(M.Eq(m => m.ConversationId, conversationId))
+            .Sort(Builders<MessageDocument>.Sort.Descending(m => m.Seq)).Limit(1)
+            .FirstOrDefaultAsync(cancellationToken);
+        return last?.Seq ?? 0;
+    }
+
+    // The conversation's summary follows its newest message; an older writer arriving late
+    // changes nothing ($lt on lastSeq). The first message creates it, both read seqs at 0.
+    private async Task TouchConversationAsync(MessageDocument message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _conversations.UpdateOneAsync(
+                C.Eq(c => c.Id, message.ConversationId) & C.Lt(c => c.LastSeq, message.Seq),
+                Builders<ConversationDocument>.Update
+                    .Set(c => c.LastSeq, message.Seq)
+                    .Set(c => c.LastMessageId, message.Id)
+                    .Set(c => c.LastMessageAt, message.CreatedAt)
+                    .SetOnInsert(c => c.Participants, new[] { message.SenderId, message.RecipientId })
+                    .SetOnInsert(c => c.ReadSeqs, new Dictionary<string, long> { [message.SenderId] = 0, [message.RecipientId] = 0 }),
+                new UpdateOptions { IsUpsert = true },
+                cancellationToken);
+        }
+        catch (MongoException ex) when (ex.IsDuplicateKey())
+        {
+            // The conversation exists and a later message already updated it.
+        }
+    }
+}

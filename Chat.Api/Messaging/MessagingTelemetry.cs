@@ -1,0 +1,27 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+
+namespace Chat.Api.Messaging;
+
+/// <summary>The messaging spans and meters (names start "Chat." so ServiceDefaults exports them).</summary>
+public sealed class MessagingTelemetry
+{
+    public const string Name = "Chat.Api.Messaging";
+    public static readonly ActivitySource Source = new(Name);
+
+    public MessagingTelemetry(IMeterFactory meters)
+    {
+        var meter = meters.Create(Name);
+        Sent = meter.CreateCounter<long>("chat.messages.sent", description: "Messages stored and pushed.");
+        Duplicates = meter.CreateCounter<long>("chat.messages.duplicates",
+            description: "Sends answered with an earlier message because the clientMessageId repeated.");
+        PushDuration = meter.CreateHistogram<double>("chat.message.push_duration", unit: "ms",
+            description: "Server time from receiving a send to handing the message to SignalR (persist included).");
+        CatchUps = meter.CreateCounter<long>("chat.messages.catch_up_requests", description: "History requests with after= (a client catching up).");
+    }
+
+    public Counter<long> Sent { get; }
+    public Counter<long> Duplicates { get; }
+    public Histogram<double> PushDuration { get; }
+    public Counter<long> CatchUps { get; }
+}
