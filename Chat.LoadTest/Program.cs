@@ -2,6 +2,7 @@ using Chat.LoadTest.Scenarios;
 
 // Drives a running Chat cluster through its public API only, as real clients would.
 //   dotnet run -c Release --project Chat.LoadTest -- accounts --url http://localhost:5181 --users 200 --concurrency 8
+//   dotnet run -c Release --project Chat.LoadTest -- messages --url http://localhost:5180 --pairs 10 --rate 20 --duration 20
 var options = Arguments.Parse(args.Skip(1));
 return args.FirstOrDefault() switch
 {
@@ -9,12 +10,19 @@ return args.FirstOrDefault() switch
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
         int.Parse(options.GetValueOrDefault("users", "200")),
         int.Parse(options.GetValueOrDefault("concurrency", "8"))),
+    "messages" => await MessagesScenario.RunAsync(
+        new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
+        int.Parse(options.GetValueOrDefault("pairs", "10")),
+        double.Parse(options.GetValueOrDefault("rate", "20"), System.Globalization.CultureInfo.InvariantCulture),
+        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "20"), System.Globalization.CultureInfo.InvariantCulture)),
+        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "3"), System.Globalization.CultureInfo.InvariantCulture))),
     _ => Usage(),
 };
 
 static int Usage()
 {
     Console.Error.WriteLine("usage: Chat.LoadTest accounts [--url URL] [--users N] [--concurrency N]");
+    Console.Error.WriteLine("       Chat.LoadTest messages [--url URL] [--pairs N] [--rate MSG_PER_S] [--duration S] [--warmup S]");
     return 2;
 }
 

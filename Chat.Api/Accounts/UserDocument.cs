@@ -22,12 +22,16 @@ public sealed record UserDocument
     public string? AvatarUrl { get; init; }
     public required DateTime CreatedAt { get; init; }
 
+    /// <summary>When the user last went offline (presence); null before the first time.</summary>
+    public DateTime? LastSeenAt { get; init; }
+
     /// <summary>Changes on "log out everywhere": tokens carrying an older stamp are refused.</summary>
     public required string SessionStamp { get; init; }
 
     public UserResponse ToResponse() => new(Id, Email, FullName, AvatarUrl, CreatedAt);
 
-    public ContactResponse ToContact() => new(Id, FullName, AvatarUrl, Online: false, LastSeenAt: null);
+    /// <summary>As others see the user; lastSeenAt only while offline.</summary>
+    public ContactResponse ToContact(bool online) => new(Id, FullName, AvatarUrl, online, online ? null : LastSeenAt);
 
     public static string KeyOf(string fullName) => fullName.ToLowerInvariant();
 

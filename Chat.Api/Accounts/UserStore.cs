@@ -60,6 +60,10 @@ public sealed class UserStore(IMongoDatabase database)
             new FindOneAndUpdateOptions<UserDocument> { ReturnDocument = ReturnDocument.After },
             cancellationToken);
 
+    public async Task SetLastSeenAsync(string id, DateTime lastSeenAt, CancellationToken cancellationToken) =>
+        await _users.UpdateOneAsync(Filter.Eq(u => u.Id, id), Builders<UserDocument>.Update.Set(u => u.LastSeenAt, lastSeenAt),
+            cancellationToken: cancellationToken);
+
     /// <summary>Gives the user a new session stamp, which ends every session issued before.</summary>
     public async Task<string> RenewSessionStampAsync(string id, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chat.Api.Identity;
 using Chat.Api.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,8 +34,13 @@ public static class ConversationsApi
         string peerId, SendMessageRequest request, HttpContext context, MessagingService messaging,
         CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var (sent, error) = await messaging.SendAsync(context.User.UserId(), peerId, request, cancellationToken);
         if (error is not null) return error.ToProblem();
+        // The server's own share of the latency (validate, persist, push), for browsers' dev
+        // tools and the load-test tool.
+        context.Response.Headers["Server-Timing"] =
+            FormattableString.Invariant($"send;dur={Stopwatch.GetElapsedTime(started).TotalMilliseconds:F2}");
         return sent!.Duplicate
             ? TypedResults.Ok(sent.Message)
             : TypedResults.Created($"/api/conversations/{peerId}/messages?after={sent.Message.Seq - 1}&limit=1", sent.Message);

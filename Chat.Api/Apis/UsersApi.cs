@@ -1,5 +1,6 @@
 using Chat.Api.Accounts;
 using Chat.Api.Identity;
+using Chat.Api.Presence;
 using Chat.Api.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -32,7 +33,8 @@ public static class UsersApi
     }
 
     public static async Task<Results<Ok<ContactPage>, ValidationProblem>> Directory(
-        HttpContext context, UserStore users, string? q, string? cursor, int? limit, CancellationToken cancellationToken)
+        HttpContext context, UserStore users, PresenceTracker presence, string? q, string? cursor, int? limit,
+        CancellationToken cancellationToken)
     {
         var query = q?.Trim();
         var after = string.IsNullOrEmpty(cursor) ? null : DirectoryCursor.TryDecode(cursor);
@@ -45,6 +47,7 @@ public static class UsersApi
 
         var (items, hasMore) = await users.SearchAsync(context.User.UserId(), query, after, pageSize, cancellationToken);
         var next = hasMore ? new DirectoryCursor(items[^1].FullNameKey, items[^1].Id).Encode() : null;
-        return TypedResults.Ok(new ContactPage(items.Select(u => u.ToContact()).ToList(), next));
+        var online = await presence.OnlineAmongAsync(items.Select(u => u.Id).ToList());
+        return TypedResults.Ok(new ContactPage(items.Select(u => u.ToContact(online.Contains(u.Id))).ToList(), next));
     }
 }

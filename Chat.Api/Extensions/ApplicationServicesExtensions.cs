@@ -1,6 +1,7 @@
 using Chat.Api.Accounts;
 using Chat.Api.Hubs;
 using Chat.Api.Messaging;
+using Chat.Api.Presence;
 using Microsoft.AspNetCore.SignalR;
 using Chat.Api.Identity;
 using Chat.Api.Infrastructure;
@@ -46,6 +47,10 @@ public static class ApplicationServicesExtensions
         builder.Services.AddSingleton<MessagingTelemetry>();
         builder.Services.AddSingleton<MessagingService>();
         builder.Services.AddSingleton(new MongoIndexes.Definition(MessageStore.CreateIndexesAsync));
+
+        builder.Services.Configure<PresenceOptions>(builder.Configuration.GetSection("Presence"));
+        builder.Services.AddSingleton<PresenceTracker>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<PresenceTracker>());
     }
 
     /// <summary>

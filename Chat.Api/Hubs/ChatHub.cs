@@ -1,6 +1,7 @@
 using Chat.Api.Identity;
 using Chat.Api.Infrastructure;
 using Chat.Api.Messaging;
+using Chat.Api.Presence;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -12,11 +13,15 @@ namespace Chat.Api.Hubs;
 /// events reach a user's connections through SignalR's per-user groups and the Redis backplane.
 /// Each method answers or throws a HubException with a clear message.
 /// </summary>
-public sealed class ChatHub(ApiInstance instance, MessagingService messaging) : Hub
+public sealed class ChatHub(ApiInstance instance, MessagingService messaging, PresenceTracker presence) : Hub
 {
     public const string Path = "/hubs/chat";
 
     private string UserId => Context.User!.UserId();
+
+    public override Task OnConnectedAsync() => presence.ConnectedAsync(Context.ConnectionId, UserId);
+
+    public override Task OnDisconnectedAsync(Exception? exception) => presence.DisconnectedAsync(Context.ConnectionId, UserId);
 
     /// <summary>Round-trip check; answers with the id of the replica holding this connection.</summary>
     public string Ping() => instance.Id;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Chat.Api.Accounts;
 using Chat.Api.Hubs;
 using Chat.Api.Infrastructure.MongoDB;
+using Chat.Api.Presence;
 using Chat.Api.Validation;
 using Microsoft.AspNetCore.SignalR;
 using MongoDB.Bson;
@@ -15,7 +16,7 @@ namespace Chat.Api.Messaging;
 /// </summary>
 public sealed class MessagingService(
     MessageStore messages, UserStore users, IHubContext<ChatHub> hub, IConnectionMultiplexer redis,
-    MessagingTelemetry telemetry, TimeProvider time)
+    PresenceTracker presence, MessagingTelemetry telemetry, TimeProvider time)
 {
     public const int MaxTextLength = 4000;
     public const int MaxClientMessageIdLength = 100;
@@ -99,13 +100,14 @@ public sealed class MessagingService(
         var peers = (await users.FindManyAsync(peerIds, cancellationToken)).ToDictionary(u => u.Id);
         var lastMessages = (await messages.FindManyAsync(conversations.Select(c => c.LastMessageId!), cancellationToken)).ToDictionary(m => m.Id);
         var unread = await messages.UnreadCountsAsync(userId, conversations, cancellationToken);
+        var online = await presence.OnlineAmongAsync(peerIds);
 
         return conversations
             .Select((c, i) => (Conversation: c, PeerId: peerIds[i]))
             .Where(x => peers.ContainsKey(x.PeerId))
             .Select(x => new ConversationResponse(
                 x.Conversation.Id,
-                peers[x.PeerId].ToContact(),
+                peers[x.PeerId].ToContact(online.Contains(x.PeerId)),
                 lastMessages.GetValueOrDefault(x.Conversation.LastMessageId!)?.ToResponse(),
                 x.Conversation.LastSeq,
                 unread.GetValueOrDefault(x.Conversation.Id),

@@ -11,7 +11,7 @@ namespace Chat.Tests.Cluster;
 /// once for every test of the "cluster" collection, in executables mode as on a machine without
 /// a container engine.
 /// </summary>
-public sealed class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
+public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
@@ -34,13 +34,22 @@ public sealed class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
             ],
             (options, _) => options.AllowUnsecuredTransport = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var api = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api"));
+        // A short offline grace keeps presence tests quick; a reload still fits well within it.
+        api.WithEnvironment("Presence__OfflineGrace", "00:00:02");
+        ConfigureApi(api);
 
         App = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
         await App.StartAsync(timeout.Token);
         Resources = await WaitForAllHealthyAsync(timeout.Token);
         StartedIn = stopwatch.Elapsed;
-        diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage($"Cluster started, every resource healthy, in {StartedIn.TotalSeconds:F1} s"));
+        diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage($"{GetType().Name}: cluster started, every resource healthy, in {StartedIn.TotalSeconds:F1} s"));
+    }
+
+    /// <summary>Settings a fixture gives the API replicas on top of the defaults.</summary>
+    protected virtual void ConfigureApi(IResourceBuilder<ProjectResource> api)
+    {
     }
 
     public HttpClient CreateWebClient() => App.CreateHttpClient("web");
@@ -87,6 +96,9 @@ public sealed class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
         }
         throw new OperationCanceledException();
     }
+
+    public async Task<string> ConnectionStringAsync(string resource) =>
+        (await App.GetConnectionStringAsync(resource))!;
 
     public async Task DisposeAsync()
     {

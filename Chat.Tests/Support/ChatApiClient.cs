@@ -100,3 +100,5 @@ public sealed record ConversationDto(
 public sealed record ReadUpToDto(string ConversationId, string ReaderId, long Seq);
 
 public sealed record TypingDto(string ConversationId, string UserId);
+
+public sealed record PresenceDto(string UserId, bool Online, DateTime? LastSeenAt);

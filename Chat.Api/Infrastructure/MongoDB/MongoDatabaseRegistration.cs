@@ -26,12 +26,7 @@ public static class MongoDatabaseRegistration
             throw new InvalidOperationException($"ConnectionStrings:{connectionName} names no database (mongodb://host/<database>).");
         }
 
-        // Documents use camelCase field names, like the JSON the API speaks.
-        ConventionRegistry.Register("chat", new ConventionPack
-        {
-            new CamelCaseElementNameConvention(),
-            new IgnoreExtraElementsConvention(true),
-        }, type => type.Namespace?.StartsWith("Chat.", StringComparison.Ordinal) == true);
+        RegisterConventions();
 
         builder.Services.AddHostedService<MongoIndexes>();
         builder.Services.AddSingleton<IMongoClient>(_ =>
@@ -43,6 +38,19 @@ public static class MongoDatabaseRegistration
         builder.Services.AddSingleton(services => services.GetRequiredService<IMongoClient>().GetDatabase(url.DatabaseName));
 
         builder.Services.AddHealthChecks().AddCheck<MongoHealthCheck>("mongodb");
+    }
+
+    private static int _conventionsRegistered;
+
+    /// <summary>Documents use camelCase field names, like the JSON the API speaks (once per process).</summary>
+    public static void RegisterConventions()
+    {
+        if (Interlocked.Exchange(ref _conventionsRegistered, 1) == 1) return;
+        ConventionRegistry.Register("chat", new ConventionPack
+        {
+            new CamelCaseElementNameConvention(),
+            new IgnoreExtraElementsConvention(true),
+        }, type => type.Namespace?.StartsWith("Chat.", StringComparison.Ordinal) == true);
     }
 }
 

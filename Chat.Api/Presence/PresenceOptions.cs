@@ -1,0 +1,17 @@
+namespace Chat.Api.Presence;
+
+/// <summary>Presence timing (configuration section "Presence").</summary>
+public sealed class PresenceOptions
+{
+    /// <summary>How long a replica's connections count without a heartbeat: a crashed replica's users go offline after this (plus one sweep).</summary>
+    public TimeSpan Expiry { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How often each replica renews its registration and sweeps replicas that stopped renewing.</summary>
+    public TimeSpan Heartbeat { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>A user whose last connection closed is shown offline only if no connection returns within this (a page reload).</summary>
+    public TimeSpan OfflineGrace { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Presence changes are sent to clients in batches at most this often, per replica.</summary>
+    public TimeSpan BatchInterval { get; set; } = TimeSpan.FromMilliseconds(300);
+}

@@ -1,0 +1,235 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
+using Chat.Api.Accounts;
+using Chat.Api.Hubs;
+using Chat.Api.Infrastructure;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace Chat.Api.Presence;
+
+/// <summary>
+/// Who is online, right across tabs, replicas and crashes. A user is online while at least one
+/// of their connections is registered in Redis; each replica registers its own connections and
+/// keeps a heartbeat key alive, and any replica sweeps away the connections of a replica whose
+/// heartbeat expired (it crashed: its disconnect handlers never ran). Transitions are decided
+/// atomically in Redis (Lua), so exactly one replica announces each; announcements are batched
+/// into PresenceChanged deltas. A user whose last connection closes stays online for a short
+/// grace, so a page reload does not flash offline.
+/// </summary>
+public sealed class PresenceTracker : BackgroundService
+{
+    private const string Prefix = "chat:presence:";
+    private static readonly RedisKey Replicas = Prefix + "replicas";
+    private static readonly RedisKey Online = Prefix + "online";
+    private static readonly RedisKey PendingOffline = Prefix + "pending-offline";
+
+    // Registers a connection; 1 when the user was not online before (announce it).
+    private static readonly LuaScript ConnectScript = LuaScript.Prepare("""
+        redis.call('HSET', @conns, @connection, @user)
+        redis.call('SADD', @userConns, @member)
+        redis.call('ZREM', @pending, @user)
+        return redis.call('SADD', @online, @user)
+        """);
+
+    // Unregisters a connection; the number of connections the user still has anywhere.
+    private static readonly LuaScript DisconnectScript = LuaScript.Prepare("""
+        redis.call('HDEL', @conns, @connection)
+        redis.call('SREM', @userConns, @member)
+        return redis.call('SCARD', @userConns)
+        """);
+
+    // Takes the user offline if no connection came back; 1 when this call did it (announce it).
+    private static readonly LuaScript GoOfflineScript = LuaScript.Prepare("""
+        redis.call('ZREM', @pending, @user)
+        if redis.call('SCARD', @userConns) == 0 then return redis.call('SREM', @online, @user) end
+        return 0
+        """);
+
+    private readonly IConnectionMultiplexer _redis;
+    private readonly IHubContext<ChatHub> _hub;
+    private readonly UserStore _users;
+    private readonly PresenceOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<PresenceTracker> _logger;
+    private readonly string _instance;
+    private readonly RedisKey _alive;
+    private readonly RedisKey _conns;
+    private readonly ConcurrentDictionary<string, string> _localConnections = new(); // connection id → user id
+    private readonly ConcurrentQueue<PresenceDelta> _changes = new();
+    private readonly Counter<long> _changesSent;
+    private long _onlineUsers;
+
+    public PresenceTracker(IConnectionMultiplexer redis, IHubContext<ChatHub> hub, UserStore users, ApiInstance instance,
+        IOptions<PresenceOptions> options, TimeProvider time, IMeterFactory meters, ILogger<PresenceTracker> logger)
+    {
+        _redis = redis;
+        _hub = hub;
+        _users = users;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _instance = instance.Id;
+        _alive = AliveKey(_instance);
+        _conns = ConnsKey(_instance);
+
+        var meter = meters.Create("Chat.Api.Presence");
+        meter.CreateObservableGauge("chat.connections", () => _localConnections.Count, description: "Hub connections on this replica.");
+        meter.CreateObservableGauge("chat.users.online", () => Interlocked.Read(ref _onlineUsers), description: "Users online, cluster-wide.");
+        _changesSent = meter.CreateCounter<long>("chat.presence.changes", description: "Presence changes sent to clients (entries, not events).");
+    }
+
+    private static RedisKey AliveKey(string instance) => $"{Prefix}alive:{instance}";
+    private static RedisKey ConnsKey(string instance) => $"{Prefix}conns:{instance}";
+    private static RedisKey UserConnsKey(string userId) => $"{Prefix}user:{userId}";
+    private static string Member(string instance, string connectionId) => $"{instance}|{connectionId}";
+
+    public async Task ConnectedAsync(string connectionId, string userId)
+    {
+        _localConnections[connectionId] = userId;
+        await RegisterAsync(connectionId, userId);
+    }
+
+    public async Task DisconnectedAsync(string connectionId, string userId)
+    {
+        _localConnections.TryRemove(connectionId, out _);
+        var remaining = (long)await _redis.GetDatabase().ScriptEvaluateAsync(DisconnectScript, new
+        {
+            conns = _conns, userConns = UserConnsKey(userId), connection = connectionId, member = Member(_instance, connectionId),
+        });
+        if (remaining == 0)
+        {
+            // Any replica's due-check takes the user offline after the grace, unless a
+            // connection comes back first (its connect removes the pending entry).
+            var due = _time.GetUtcNow() + _options.OfflineGrace;
+            await _redis.GetDatabase().SortedSetAddAsync(PendingOffline, userId, due.ToUnixTimeMilliseconds());
+        }
+    }
+
+    /// <summary>Which of these users are online (as last announced), in one Redis call.</summary>
+    public async Task<HashSet<string>> OnlineAmongAsync(IReadOnlyCollection<string> userIds)
+    {
+        if (userIds.Count == 0) return [];
+        var ids = userIds.Distinct().ToArray();
+        var flags = await _redis.GetDatabase().SetContainsAsync(Online, ids.Select(id => (RedisValue)id).ToArray());
+        return ids.Where((_, i) => flags[i]).ToHashSet();
+    }
+
+    private async Task RegisterAsync(string connectionId, string userId)
+    {
+        var cameOnline = (long)await _redis.GetDatabase().ScriptEvaluateAsync(ConnectScript, new
+        {
+            conns = _conns, userConns = UserConnsKey(userId), pending = PendingOffline, online = Online,
+            connection = connectionId, user = userId, member = Member(_instance, connectionId),
+        });
+        if (cameOnline == 1) _changes.Enqueue(new PresenceDelta(userId, true, null));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var heartbeat = Loop(_options.Heartbeat, HeartbeatAsync, stoppingToken);
+        var due = Loop(TimeSpan.FromSeconds(1), TakeDueUsersOfflineAsync, stoppingToken);
+        var flush = Loop(_options.BatchInterval, FlushChangesAsync, stoppingToken);
+        await Task.WhenAll(heartbeat, due, flush);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        // A graceful stop: let the other replicas sweep this one now rather than after the expiry.
+        await _redis.GetDatabase().KeyDeleteAsync(_alive);
+    }
+
+    private async Task Loop(TimeSpan interval, Func<Task> work, CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await work();
+                }
+                catch (Exception ex) when (ex is RedisException or TimeoutException or MongoDB.Driver.MongoException)
+                {
+                    _logger.LogWarning(ex, "Presence work failed; retrying on the next tick.");
+                }
+            } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
+        }
+    }
+
+    private async Task HeartbeatAsync()
+    {
+        var db = _redis.GetDatabase();
+        if (!await db.StringSetAsync(_alive, 1, _options.Expiry, When.Exists))
+        {
+            // First beat, or Redis lost its data (a restart): register this replica and every
+            // connection it holds again, so presence recovers by itself.
+            await db.StringSetAsync(_alive, 1, _options.Expiry);
+            await db.SetAddAsync(Replicas, _instance);
+            foreach (var (connectionId, userId) in _localConnections) await RegisterAsync(connectionId, userId);
+        }
+        await SweepDeadReplicasAsync(db);
+        Interlocked.Exchange(ref _onlineUsers, await db.SetLengthAsync(Online));
+    }
+
+    private async Task SweepDeadReplicasAsync(IDatabase db)
+    {
+        foreach (var replica in await db.SetMembersAsync(Replicas))
+        {
+            string instance = replica!;
+            if (instance == _instance || await db.KeyExistsAsync(AliveKey(instance))) continue;
+            // One sweeper per dead replica, whichever replica gets here first.
+            if (!await db.StringSetAsync($"{Prefix}sweep:{instance}", _instance, TimeSpan.FromSeconds(30), When.NotExists)) continue;
+
+            var connections = await db.HashGetAllAsync(ConnsKey(instance));
+            foreach (var entry in connections)
+            {
+                await db.SetRemoveAsync(UserConnsKey(entry.Value!), Member(instance, entry.Name!));
+            }
+            await db.KeyDeleteAsync(ConnsKey(instance));
+            await db.SetRemoveAsync(Replicas, instance);
+            _logger.LogInformation("Replica {Instance} stopped renewing; removed its {Count} connections.", instance, connections.Length);
+
+            foreach (var userId in connections.Select(c => (string)c.Value!).Distinct())
+            {
+                await GoOfflineIfNoConnectionAsync(db, userId);
+            }
+        }
+    }
+
+    private async Task TakeDueUsersOfflineAsync()
+    {
+        var db = _redis.GetDatabase();
+        var due = await db.SortedSetRangeByScoreAsync(PendingOffline, double.NegativeInfinity, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        foreach (var userId in due) await GoOfflineIfNoConnectionAsync(db, userId!);
+    }
+
+    private async Task GoOfflineIfNoConnectionAsync(IDatabase db, string userId)
+    {
+        var wentOffline = (long)await db.ScriptEvaluateAsync(GoOfflineScript, new
+        {
+            pending = PendingOffline, userConns = UserConnsKey(userId), online = Online, user = userId,
+        });
+        if (wentOffline != 1) return;
+        var lastSeenAt = _time.GetUtcNow().UtcDateTime;
+        // Kept in MongoDB: it outlives a Redis restart.
+        await _users.SetLastSeenAsync(userId, lastSeenAt, CancellationToken.None);
+        _changes.Enqueue(new PresenceDelta(userId, false, lastSeenAt));
+    }
+
+    private async Task FlushChangesAsync()
+    {
+        if (_changes.IsEmpty) return;
+        var batch = new Dictionary<string, PresenceDelta>();
+        while (_changes.TryDequeue(out var change)) batch[change.UserId] = change; // the latest state per user
+        await _hub.Clients.All.SendAsync(PresenceEvents.PresenceChanged, batch.Values.ToList());
+        _changesSent.Add(batch.Count);
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Chat.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+namespace Chat.Tests.Cluster;
+
+/// <summary>A cluster of its own, with a short presence expiry, whose replica a test may kill.</summary>
+public sealed class CrashClusterFixture(IMessageSink diagnostics) : ClusterFixture(diagnostics)
+{
+    public static readonly TimeSpan Expiry = TimeSpan.FromSeconds(6);
+    public static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(2);
+
+    protected override void ConfigureApi(IResourceBuilder<ProjectResource> api) => api
+        .WithEnvironment("Presence__Expiry", Expiry.ToString())
+        .WithEnvironment("Presence__Heartbeat", Heartbeat.ToString());
+}
+
+// Alone: killing a replica must not disturb the other collection's tests, nor the CPU they time.
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class CrashClusterCollection : ICollectionFixture<CrashClusterFixture>
+{
+    public const string Name = "cluster-crash";
+}
+
+[Collection(CrashClusterCollection.Name)]
+public class PresenceCrashTests(CrashClusterFixture cluster, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Killing_a_replica_takes_offline_only_its_users_without_another_connection_then_it_recovers()
+    {
+        var victim = cluster.ApiReplicas[0];
+        var survivor = cluster.ApiReplicas[1];
+        using var watcherHttp = ChatApiClient.For(survivor);
+        await watcherHttp.NewUserAsync("Watcher");
+        await using var watcher = await LiveClient.ConnectAsync(survivor, watcherHttp.SessionToken!);
+        using var lonelyHttp = ChatApiClient.For(survivor);
+        var lonely = await lonelyHttp.NewUserAsync($"Lonely {Guid.NewGuid():N}");
+        using var twoPlacesHttp = ChatApiClient.For(survivor);
+        var twoPlaces = await twoPlacesHttp.NewUserAsync($"Twice {Guid.NewGuid():N}");
+
+        var lonelyConnection = await LiveClient.ConnectAsync(victim, lonelyHttp.SessionToken!);
+        var twoPlacesOnVictim = await LiveClient.ConnectAsync(victim, twoPlacesHttp.SessionToken!);
+        await using var twoPlacesOnSurvivor = await LiveClient.ConnectAsync(survivor, twoPlacesHttp.SessionToken!);
+        foreach (var user in new[] { lonely, twoPlaces })
+        {
+            await watcher.WaitForAsync<List<PresenceDto>>("PresenceChanged", b => b.Any(d => d.UserId == user.Id && d.Online));
+        }
+
+        // Not a graceful stop: the process dies and its disconnect handlers never run.
+        var victimProcess = Process.GetProcessById(int.Parse(lonelyConnection.Replica.Split('-')[^1]));
+        victimProcess.Kill();
+        var killedAt = Stopwatch.StartNew();
+        await watcher.WaitForAsync<List<PresenceDto>>("PresenceChanged", b => b.Any(d => d.UserId == lonely.Id && !d.Online),
+            TimeSpan.FromSeconds(30));
+        var tookOffline = killedAt.Elapsed;
+        output.WriteLine($"Replica killed → its user shown offline in {tookOffline.TotalSeconds:F1} s (expiry {CrashClusterFixture.Expiry.TotalSeconds} s, heartbeat {CrashClusterFixture.Heartbeat.TotalSeconds} s)");
+
+        Assert.True(tookOffline <= CrashClusterFixture.Expiry + CrashClusterFixture.Heartbeat + TimeSpan.FromSeconds(3), $"took {tookOffline}");
+        Assert.DoesNotContain(watcher.All<List<PresenceDto>>("PresenceChanged").SelectMany(b => b), d => d.UserId == twoPlaces.Id && !d.Online);
+        Assert.True((await ContactAsync(watcherHttp, twoPlaces)).Online);
+        Assert.False((await ContactAsync(watcherHttp, lonely)).Online);
+        await lonelyConnection.DisposeAsync();
+        await twoPlacesOnVictim.DisposeAsync();
+
+        // The replica comes back (the dashboard's Start command) and everything converges.
+        var replicaId = cluster.Resources.Values.Single(r => r.Resource.Name == "api"
+            && r.Snapshot.EnvironmentVariables.Any(e => e.Name == "ASPNETCORE_URLS" && e.Value!.StartsWith(victim.ToString().TrimEnd('/')))).ResourceId;
+        var commands = cluster.App.Services.GetRequiredService<ResourceCommandService>();
+        var started = await commands.ExecuteCommandAsync(replicaId, KnownResourceCommands.StartCommand);
+        Assert.True(started.Success, started.Message);
+        var restarted = await NewInstanceAnsweringAsync(replicaId, lonelyConnection.Replica, TimeSpan.FromSeconds(90));
+        output.WriteLine($"Replica {replicaId} restarted and healthy {killedAt.Elapsed.TotalSeconds:F1} s after the kill");
+
+        await using var lonelyBack = await LiveClient.ConnectAsync(restarted, lonelyHttp.SessionToken!);
+        Assert.NotEqual(lonelyConnection.Replica, lonelyBack.Replica);
+        await watcher.WaitForAsync<List<PresenceDto>>("PresenceChanged", b => b.Any(d => d.UserId == lonely.Id && d.Online));
+        Assert.True((await ContactAsync(watcherHttp, lonely)).Online);
+        Assert.True((await ContactAsync(watcherHttp, twoPlaces)).Online);
+    }
+
+    /// <summary>The replica's address once a new process (not the killed instance) answers /health there.</summary>
+    private async Task<Uri> NewInstanceAnsweringAsync(string replicaId, string killedInstance, TimeSpan timeout)
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (cluster.App.ResourceNotifications.TryGetCurrentState(replicaId, out var state)
+                && state.Snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value is { } urls)
+            {
+                var url = new Uri(urls.Split(';')[0]);
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(url, "/health"));
+                    if (response.IsSuccessStatusCode && response.Headers.GetValues("X-Chat-Instance").Single() != killedInstance) return url;
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"Replica {replicaId} did not come back within {timeout}.");
+    }
+
+    private static async Task<ContactDto> ContactAsync(ChatApiClient viewer, UserDto user) =>
+        (await viewer.Http.GetFromJsonAsync<ContactPageDto>($"/api/users?q={Uri.EscapeDataString(user.FullName)}", ChatApiClient.Json))!
+            .Items.Single(c => c.Id == user.Id);
+}

@@ -1,0 +1,70 @@
+using Chat.Api.Messaging;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using MongoDB.Driver.Core.Events;
+
+namespace Chat.Tests.Integration;
+
+/// <summary>
+/// The history page is an index range scan on (conversationId, seq) that stops after one page:
+/// the same cost at the millionth message as at the tenth. Only a real MongoDB can say (the
+/// stand-in has no explain), so this runs when CHAT_TEST_MONGODB names one and is skipped otherwise.
+/// </summary>
+public class HistoryQueryPlanTests
+{
+    private const string ConnectionVariable = "CHAT_TEST_MONGODB";
+
+    [SkippableTheory]
+    [InlineData(null, null)]   // the newest page
+    [InlineData(900L, null)]   // paging back
+    [InlineData(null, 100L)]   // catching up
+    public async Task A_history_page_is_an_index_range_scan_with_no_sort_reading_one_page(long? before, long? after)
+    {
+        var connectionString = Environment.GetEnvironmentVariable(ConnectionVariable);
+        Skip.If(string.IsNullOrEmpty(connectionString), $"Set {ConnectionVariable}=mongodb://host:27017 (a real MongoDB) to check query plans.");
+
+        // Capture the exact find command the store sends, then ask the server to explain it.
+        BsonDocument? find = null;
+        var settings = MongoClientSettings.FromConnectionString(connectionString);
+        settings.ClusterConfigurator = cluster => cluster.Subscribe<CommandStartedEvent>(e =>
+        {
+            if (e.CommandName == "find" && e.Command["find"] == "messages") find = e.Command.DeepClone().AsBsonDocument;
+        });
+        using var client = new MongoClient(settings);
+        var database = client.GetDatabase($"chat_plan_{Guid.NewGuid():N}");
+        try
+        {
+            await MessageStore.CreateIndexesAsync(database, default);
+            var messages = database.GetCollection<MessageDocument>("messages");
+            foreach (var conversation in new[] { "a_b", "a_c" })
+            {
+                await messages.InsertManyAsync(Enumerable.Range(1, 1000).Select(seq => new MessageDocument
+                {
+                    Id = ObjectId.GenerateNewId().ToString(), ConversationId = conversation, Seq = seq,
+                    ClientMessageId = $"{conversation}-{seq}", SenderId = "a", RecipientId = conversation[2..],
+                    Text = $"m{seq}", CreatedAt = DateTime.UtcNow,
+                }));
+            }
+
+            var (page, _) = await new MessageStore(database).PageAsync("a_b", before, after, limit: 50, default);
+            Assert.Equal(50, page.Count);
+            Assert.NotNull(find);
+
+            var command = new BsonDocument(find!.Where(e => !e.Name.StartsWith('$') && e.Name is not ("lsid" or "txnNumber")));
+            var explain = await database.RunCommandAsync<BsonDocument>(
+                new BsonDocument { { "explain", command }, { "verbosity", "executionStats" } });
+            var plan = explain["queryPlanner"]["winningPlan"].ToJson();
+            var stats = explain["executionStats"];
+
+            Assert.Contains("\"IXSCAN\"", plan);
+            Assert.Contains("conversation_seq", plan);
+            Assert.DoesNotContain("\"SORT\"", plan);
+            Assert.InRange(stats["totalDocsExamined"].ToInt64(), 50, 51);
+            Assert.InRange(stats["totalKeysExamined"].ToInt64(), 50, 52);
+        }
+        finally
+        {
+            await client.DropDatabaseAsync(database.DatabaseNamespace.DatabaseName);
+        }
+    }
+}
