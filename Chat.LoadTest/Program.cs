@@ -16,6 +16,9 @@ return args.FirstOrDefault() switch
         double.Parse(options.GetValueOrDefault("rate", "20"), System.Globalization.CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "20"), System.Globalization.CultureInfo.InvariantCulture)),
         TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "3"), System.Globalization.CultureInfo.InvariantCulture))),
+    "presence-crash" => await PresenceCrashScenario.RunAsync(
+        new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
+        int.Parse(options.GetValueOrDefault("kills", "5"))),
     _ => Usage(),
 };
 
@@ -23,6 +26,7 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Chat.LoadTest accounts [--url URL] [--users N] [--concurrency N]");
     Console.Error.WriteLine("       Chat.LoadTest messages [--url URL] [--pairs N] [--rate MSG_PER_S] [--duration S] [--warmup S]");
+    Console.Error.WriteLine("       Chat.LoadTest presence-crash [--url URL] [--kills N]   (kills API replicas: local cluster only)");
     return 2;
 }
 
