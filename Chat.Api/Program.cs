@@ -16,6 +16,7 @@ app.MapAuthApi();
 app.MapUsersApi();
 app.MapConversationsApi();
 app.MapMessagesApi();
+app.MapMediaApi();
 app.MapChatHub();
 
 app.Run();

@@ -30,6 +30,7 @@ var api = builder.AddProject<Projects.Chat_Api>("api")
     .WithReference(redis).WaitFor(redis)
     .WithReference(chatdb).WaitFor(chatdb)
     .WithEnvironment("Auth__SigningKey", signingKey)
+    .WithImageStorage(report)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Chat_Web>("web")

@@ -60,6 +60,13 @@ public sealed class UserStore(IMongoDatabase database)
             new FindOneAndUpdateOptions<UserDocument> { ReturnDocument = ReturnDocument.After },
             cancellationToken);
 
+    public async Task<UserDocument?> SetAvatarAsync(string id, string avatarUrl, CancellationToken cancellationToken) =>
+        await _users.FindOneAndUpdateAsync(
+            Filter.Eq(u => u.Id, id),
+            Builders<UserDocument>.Update.Set(u => u.AvatarUrl, avatarUrl),
+            new FindOneAndUpdateOptions<UserDocument> { ReturnDocument = ReturnDocument.After },
+            cancellationToken);
+
     public async Task SetLastSeenAsync(string id, DateTime lastSeenAt, CancellationToken cancellationToken) =>
         await _users.UpdateOneAsync(Filter.Eq(u => u.Id, id), Builders<UserDocument>.Update.Set(u => u.LastSeenAt, lastSeenAt),
             cancellationToken: cancellationToken);

@@ -1,5 +1,6 @@
 using Chat.Api.Accounts;
 using Chat.Api.Identity;
+using Chat.Api.Media;
 using Chat.Api.Presence;
 using Chat.Api.Validation;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,6 +18,7 @@ public static class UsersApi
     {
         var api = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
         api.MapPut("/me", UpdateProfile);
+        api.MapPut("/me/avatar", UpdateAvatar);
         api.MapGet("/", Directory);
     }
 
@@ -28,6 +30,21 @@ public static class UsersApi
         if (errors.Count > 0) return TypedResults.ValidationProblem(errors);
 
         return await users.UpdateFullNameAsync(context.User.UserId(), fullName, cancellationToken) is { } user
+            ? TypedResults.Ok(user.ToResponse())
+            : TypedResults.Unauthorized();
+    }
+
+    /// <summary>multipart/form-data with a part named "file"; the avatar is the upload's thumbnail.</summary>
+    public static async Task<Results<Ok<UserResponse>, ProblemHttpResult, UnauthorizedHttpResult>> UpdateAvatar(
+        HttpRequest request, MediaService media, UserStore users, CancellationToken cancellationToken)
+    {
+        var (file, readError) = await MultipartUpload.ReadFileAsync(request, MediaService.MaxUploadBytes, cancellationToken);
+        if (readError is not null) return readError.ToProblem();
+
+        var userId = request.HttpContext.User.UserId();
+        var (stored, error) = await media.UploadAsync(userId, file!, use: "avatar", cancellationToken);
+        if (error is not null) return error.ToProblem();
+        return await users.SetAvatarAsync(userId, stored!.ThumbnailUrl, cancellationToken) is { } user
             ? TypedResults.Ok(user.ToResponse())
             : TypedResults.Unauthorized();
     }

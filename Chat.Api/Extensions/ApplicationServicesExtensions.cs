@@ -1,5 +1,6 @@
 using Chat.Api.Accounts;
 using Chat.Api.Hubs;
+using Chat.Api.Media;
 using Chat.Api.Messaging;
 using Chat.Api.Presence;
 using Microsoft.AspNetCore.SignalR;
@@ -48,9 +49,38 @@ public static class ApplicationServicesExtensions
         builder.Services.AddSingleton<MessagingService>();
         builder.Services.AddSingleton(new MongoIndexes.Definition(MessageStore.CreateIndexesAsync));
 
+        builder.AddImageStorage();
+        builder.Services.AddSingleton<MediaStore>();
+        builder.Services.AddSingleton<MediaService>();
+
         builder.Services.Configure<PresenceOptions>(builder.Configuration.GetSection("Presence"));
         builder.Services.AddSingleton<PresenceTracker>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PresenceTracker>());
+    }
+
+    /// <summary>Cloudinary when CLOUDINARY_URL is set; otherwise files in Media:LocalPath (shared by the replicas).</summary>
+    private static void AddImageStorage(this IHostApplicationBuilder builder)
+    {
+        if (builder.Configuration["CLOUDINARY_URL"] is { Length: > 0 } cloudinaryUrl)
+        {
+            var account = CloudinaryAccount.Parse(cloudinaryUrl);
+            var apiBase = builder.Configuration["Cloudinary:ApiBaseUrl"] is { Length: > 0 } url ? new Uri(url) : null;
+            // Its own client, outside the factory's standard resilience handler: an upload is not
+            // cheap to repeat blindly, and the user's client retries with the same file.
+            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            {
+                Timeout = TimeSpan.FromSeconds(60),
+            };
+            builder.Services.AddSingleton<IImageStorage>(services =>
+                new CloudinaryImageStorage(http, account, services.GetRequiredService<TimeProvider>(), apiBase));
+        }
+        else
+        {
+            var path = builder.Configuration["Media:LocalPath"] is { Length: > 0 } configured
+                ? configured
+                : Path.Combine(builder.Environment.ContentRootPath, ".media");
+            builder.Services.AddSingleton<IImageStorage>(new LocalImageStorage(path));
+        }
     }
 
     /// <summary>

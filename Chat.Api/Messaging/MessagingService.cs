@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Chat.Api.Accounts;
 using Chat.Api.Hubs;
 using Chat.Api.Infrastructure.MongoDB;
+using Chat.Api.Media;
 using Chat.Api.Presence;
 using Chat.Api.Validation;
 using Microsoft.AspNetCore.SignalR;
@@ -16,7 +17,7 @@ namespace Chat.Api.Messaging;
 /// </summary>
 public sealed class MessagingService(
     MessageStore messages, UserStore users, IHubContext<ChatHub> hub, IConnectionMultiplexer redis,
-    PresenceTracker presence, MessagingTelemetry telemetry, TimeProvider time)
+    PresenceTracker presence, MediaService media, MessagingTelemetry telemetry, TimeProvider time)
 {
     public const int MaxTextLength = 4000;
     public const int MaxClientMessageIdLength = 100;
@@ -40,10 +41,19 @@ public sealed class MessagingService(
                 $"clientMessageId must be at most {MaxClientMessageIdLength} characters.")
             .Check(text is not null || request?.MediaId is not null, "text", "A message needs text or an image.")
             .Check(text is null || text.Length <= MaxTextLength, "text", $"Text must be at most {MaxTextLength} characters.")
-            // Images arrive with the media issue; until then no mediaId can name an upload.
-            .Check(request?.MediaId is null, "mediaId", "Image messages are not available yet.");
+            .Check(request?.MediaId is null || request.MediaId.Length is > 0 and <= 64, "mediaId", "mediaId is not a media id.");
         if (ClientError.From(errors, "Invalid message") is { } invalid) return (null, invalid);
         if (await PeerErrorAsync(senderId, peerId, cancellationToken) is { } peerError) return (null, peerError);
+
+        MessageImage? image = null;
+        if (request!.MediaId is { } mediaId)
+        {
+            // Claimed for this clientMessageId, so a retried send claims it again and then
+            // finds its original message below.
+            var (claimed, mediaError) = await media.ClaimForMessageAsync(mediaId, senderId, clientMessageId!, cancellationToken);
+            if (mediaError is not null) return (null, mediaError);
+            image = claimed;
+        }
 
         var conversationId = ConversationIds.For(senderId, peerId!);
         activity?.SetTag("chat.conversation.id", conversationId);
@@ -56,6 +66,7 @@ public sealed class MessagingService(
             SenderId = senderId,
             RecipientId = peerId!,
             Text = text,
+            Image = image,
             CreatedAt = Now(),
         }, cancellationToken);
         var message = stored.ToResponse();

@@ -1,0 +1,26 @@
+using Chat.AppHost.Infrastructure;
+using Microsoft.Extensions.Configuration;
+
+namespace Aspire.Hosting;
+
+public static class ImageStorageExtensions
+{
+    /// <summary>
+    /// Cloudinary when CLOUDINARY_URL is configured (as a secret parameter), otherwise a local
+    /// directory every replica shares (.data/media at the repository root).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithImageStorage(this IResourceBuilder<ProjectResource> api, InfrastructureReport report)
+    {
+        var builder = api.ApplicationBuilder;
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["CLOUDINARY_URL"]))
+        {
+            var cloudinary = builder.AddParameter("cloudinary-url", builder.Configuration["CLOUDINARY_URL"]!, secret: true);
+            report.Add("images", "Cloudinary (CLOUDINARY_URL)");
+            return api.WithEnvironment("CLOUDINARY_URL", cloudinary);
+        }
+
+        var directory = Path.GetFullPath(Path.Combine(builder.AppHostDirectory, "..", ".data", "media"));
+        report.Add("images", $"local store in {directory} (set CLOUDINARY_URL to use Cloudinary)");
+        return api.WithEnvironment("Media__LocalPath", directory);
+    }
+}
