@@ -9,6 +9,7 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseSpaStaticFiles();
+app.RejectOversizeBodies();
 app.MapReverseProxy();
 app.MapFallbackToFile("index.html");
 

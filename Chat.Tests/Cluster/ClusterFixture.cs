@@ -17,6 +17,9 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>Where the API replicas store uploaded images during this run.</summary>
+    public string MediaDirectory { get; } = Directory.CreateTempSubdirectory("chat-media-").FullName;
+
     /// <summary>How long the cluster took from start to every resource healthy.</summary>
     public TimeSpan StartedIn { get; private set; }
 
@@ -37,6 +40,8 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
         var api = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api"));
         // A short offline grace keeps presence tests quick; a reload still fits well within it.
         api.WithEnvironment("Presence__OfflineGrace", "00:00:02");
+        // Uploaded images in a directory of this run, not the developer's .data/media.
+        api.WithEnvironment("Media__LocalPath", MediaDirectory);
         ConfigureApi(api);
 
         App = await builder.BuildAsync();
@@ -103,6 +108,7 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (App is not null) await App.DisposeAsync();
+        Directory.Delete(MediaDirectory, recursive: true);
     }
 }
 

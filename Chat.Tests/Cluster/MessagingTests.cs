@@ -295,7 +295,8 @@ public class MessagingTests(ClusterFixture cluster)
         { """{"clientMessageId":"x1"}""", "text" },
         { """{"clientMessageId":"x2","text":"   "}""", "text" },
         { $$"""{"clientMessageId":"x3","text":"{{new string('t', 4001)}}"}""", "text" },
-        { """{"clientMessageId":"x4","text":"hi","mediaId":"0123456789abcdef01234567"}""", "mediaId" },
+        { """{"clientMessageId":"x4","text":"hi","mediaId":""}""", "mediaId" },
+        { $$"""{"clientMessageId":"x5","text":"hi","mediaId":"{{new string('m', 65)}}"}""", "mediaId" },
     };
 
     [Theory]

@@ -11,6 +11,19 @@ public static class ApiProxyExtensions
 {
     private const string ApiCluster = "api";
 
+    /// <summary>The largest body the API takes (an image upload: 10 MB plus the multipart envelope).</summary>
+    public const long MaxRequestBodyBytes = 10 * 1024 * 1024 + 64 * 1024;
+
+    /// <summary>
+    /// Refuses a body declared larger than any the API accepts before proxying it: the API would
+    /// answer 413 early and close, and the proxy, still sending, would report a 502 instead.
+    /// </summary>
+    public static void RejectOversizeBodies(this WebApplication app) => app.Use((context, next) =>
+        context.Request.ContentLength > MaxRequestBodyBytes
+            ? Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Content Too Large",
+                detail: "Images are limited to 10 MB.").ExecuteAsync(context)
+            : next(context));
+
     public static void AddApiProxy(this IHostApplicationBuilder builder)
     {
         RouteConfig[] routes =
@@ -32,6 +45,8 @@ public static class ApiProxyExtensions
             },
         ];
 
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
+            options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddReverseProxy()
             .LoadFromMemory(routes, clusters)
             .AddServiceDiscoveryDestinationResolver();
