@@ -2,9 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
+using Chat.LoadTest.Clients;
 using Chat.LoadTest.Measurement;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.LoadTest.Scenarios;
@@ -46,18 +45,13 @@ public static class MessagesScenario
         var pairList = new List<Pair>();
         for (var i = 0; i < pairs; i++)
         {
-            var (sender, _, _) = await UserAsync(url, $"load-{run}-s{i}");
-            var (recipientHttp, recipientId, _) = await UserAsync(url, $"load-{run}-r{i}");
-            var hub = new HubConnectionBuilder().WithUrl(new Uri(url, "/hubs/chat"), o =>
-            {
-                o.Transports = HttpTransportType.WebSockets;
-                o.SkipNegotiation = true;
-                o.Headers["Cookie"] = recipientHttp.DefaultRequestHeaders.GetValues("Cookie").Single();
-            }).Build();
+            var sender = await ChatSession.SignUpAsync(url, $"load-{run}-s{i}");
+            var recipient = await ChatSession.SignUpAsync(url, $"load-{run}-r{i}");
+            var hub = recipient.Hub(url);
             await hub.StartAsync();
             var pair = new Pair
             {
-                Sender = sender, RecipientId = recipientId,
+                Sender = sender.Http(url), RecipientId = recipient.UserId,
                 RecipientReplica = await hub.InvokeAsync<string>("Ping"), Recipient = hub,
             };
             hub.On<Message>("MessageReceived", message =>
@@ -163,17 +157,4 @@ public static class MessagesScenario
         && double.TryParse(duration.Trim()[4..], System.Globalization.CultureInfo.InvariantCulture, out var ms)
             ? TimeSpan.FromMilliseconds(ms)
             : null;
-
-    /// <summary>Signs a user up; returns a client carrying its session cookie, its id and the replica that served it.</summary>
-    private static async Task<(HttpClient Client, string Id, string Replica)> UserAsync(Uri url, string name)
-    {
-        var client = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = url };
-        using var response = await client.PostAsJsonAsync("/api/auth/signup",
-            new { email = $"{name}@example.test", password = "load-test password", fullName = name });
-        response.EnsureSuccessStatusCode();
-        var cookie = response.Headers.GetValues("Set-Cookie").Single().Split(';')[0];
-        client.DefaultRequestHeaders.Add("Cookie", cookie);
-        var user = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return (client, user.GetProperty("id").GetString()!, response.Headers.GetValues("X-Chat-Instance").Single());
-    }
 }

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Net.Http.Json;
-using System.Text.Json;
+using Chat.LoadTest.Clients;
 using Chat.LoadTest.Measurement;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.LoadTest.Scenarios;
@@ -19,10 +17,10 @@ public static class PresenceCrashScenario
     public static async Task<int> RunAsync(Uri url, int kills)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
-        var (watcherCookie, _) = await SignUpAsync(url, $"crash-{run}-watcher");
+        var watcherSession = await ChatSession.SignUpAsync(url, $"crash-{run}-watcher");
         var offlineAt = new System.Collections.Concurrent.ConcurrentDictionary<string, long>();
         var onlineSeen = new System.Collections.Concurrent.ConcurrentDictionary<string, byte>();
-        await using var watcher = Connect(url, watcherCookie);
+        await using var watcher = watcherSession.Hub(url);
         watcher.On<List<Delta>>("PresenceChanged", batch =>
         {
             foreach (var delta in batch)
@@ -38,14 +36,15 @@ public static class PresenceCrashScenario
         var times = new List<TimeSpan>();
         for (var round = 1; round <= kills; round++)
         {
-            var (cookie, userId) = await SignUpAsync(url, $"crash-{run}-{round}");
+            var session = await ChatSession.SignUpAsync(url, $"crash-{run}-{round}");
+            var userId = session.UserId;
             // A connection on some other replica than the watcher's (the proxy picks; retry).
             HubConnection? victim = null;
             string replica = watcherReplica;
             while (replica == watcherReplica)
             {
                 if (victim is not null) await victim.DisposeAsync();
-                victim = Connect(url, cookie);
+                victim = session.Hub(url);
                 try
                 {
                     await victim.StartAsync();
@@ -70,23 +69,5 @@ public static class PresenceCrashScenario
         var stats = new LatencyStats(times);
         Console.WriteLine($"death → offline: median {stats.Median / 1000:F1} s, max {stats.Max / 1000:F1} s over {times.Count} kills");
         return 0;
-    }
-
-    private static HubConnection Connect(Uri url, string cookie) => new HubConnectionBuilder()
-        .WithUrl(new Uri(url, "/hubs/chat"), o =>
-        {
-            o.Transports = HttpTransportType.WebSockets;
-            o.SkipNegotiation = true;
-            o.Headers["Cookie"] = cookie;
-        }).Build();
-
-    private static async Task<(string Cookie, string UserId)> SignUpAsync(Uri url, string name)
-    {
-        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = url };
-        using var response = await http.PostAsJsonAsync("/api/auth/signup",
-            new { email = $"{name}@example.test", password = "load-test password", fullName = name });
-        response.EnsureSuccessStatusCode();
-        var user = await response.Content.ReadFromJsonAsync<JsonElement>();
-        return (response.Headers.GetValues("Set-Cookie").Single().Split(';')[0], user.GetProperty("id").GetString()!);
     }
 }

@@ -59,8 +59,8 @@ public class PresenceCrashTests(CrashClusterFixture cluster, ITestOutputHelper o
 
         Assert.True(tookOffline <= CrashClusterFixture.Expiry + CrashClusterFixture.Heartbeat + TimeSpan.FromSeconds(3), $"took {tookOffline}");
         Assert.DoesNotContain(watcher.All<List<PresenceDto>>("PresenceChanged").SelectMany(b => b), d => d.UserId == twoPlaces.Id && !d.Online);
-        Assert.True((await ContactAsync(watcherHttp, twoPlaces)).Online);
-        Assert.False((await ContactAsync(watcherHttp, lonely)).Online);
+        Assert.True((await watcherHttp.ContactAsync(twoPlaces)).Online);
+        Assert.False((await watcherHttp.ContactAsync(lonely)).Online);
         await lonelyConnection.DisposeAsync();
         await twoPlacesOnVictim.DisposeAsync();
 
@@ -76,8 +76,8 @@ public class PresenceCrashTests(CrashClusterFixture cluster, ITestOutputHelper o
         await using var lonelyBack = await LiveClient.ConnectAsync(restarted, lonelyHttp.SessionToken!);
         Assert.NotEqual(lonelyConnection.Replica, lonelyBack.Replica);
         await watcher.WaitForAsync<List<PresenceDto>>("PresenceChanged", b => b.Any(d => d.UserId == lonely.Id && d.Online));
-        Assert.True((await ContactAsync(watcherHttp, lonely)).Online);
-        Assert.True((await ContactAsync(watcherHttp, twoPlaces)).Online);
+        Assert.True((await watcherHttp.ContactAsync(lonely)).Online);
+        Assert.True((await watcherHttp.ContactAsync(twoPlaces)).Online);
     }
 
     /// <summary>The replica's address once a new process (not the killed instance) answers /health there.</summary>
@@ -106,7 +106,4 @@ public class PresenceCrashTests(CrashClusterFixture cluster, ITestOutputHelper o
         throw new TimeoutException($"Replica {replicaId} did not come back within {timeout}.");
     }
 
-    private static async Task<ContactDto> ContactAsync(ChatApiClient viewer, UserDto user) =>
-        (await viewer.Http.GetFromJsonAsync<ContactPageDto>($"/api/users?q={Uri.EscapeDataString(user.FullName)}", ChatApiClient.Json))!
-            .Items.Single(c => c.Id == user.Id);
 }

@@ -14,9 +14,6 @@ public class PresenceTests(ClusterFixture cluster)
     private static IEnumerable<PresenceDto> Deltas(LiveClient watcher, string userId) =>
         watcher.All<List<PresenceDto>>("PresenceChanged").SelectMany(batch => batch).Where(d => d.UserId == userId);
 
-    private static async Task<ContactDto> ContactAsync(ChatApiClient viewer, UserDto user) =>
-        (await viewer.Http.GetFromJsonAsync<ContactPageDto>($"/api/users?q={Uri.EscapeDataString(user.FullName)}", ChatApiClient.Json))!
-            .Items.Single(c => c.Id == user.Id);
 
     [Fact]
     public async Task A_user_with_tabs_on_two_replicas_stays_online_until_the_last_closes_then_goes_offline_once()
@@ -30,12 +27,12 @@ public class PresenceTests(ClusterFixture cluster)
         var tab1 = await LiveClient.ConnectAsync(ReplicaA, userHttp.SessionToken!);
         var tab2 = await LiveClient.ConnectAsync(ReplicaB, userHttp.SessionToken!);
         await watcher.WaitForAsync<List<PresenceDto>>("PresenceChanged", b => b.Any(d => d.UserId == user.Id && d.Online));
-        Assert.True((await ContactAsync(watcherHttp, user)).Online);
+        Assert.True((await watcherHttp.ContactAsync(user)).Online);
 
         await tab1.DisposeAsync();
         await Task.Delay(Grace + TimeSpan.FromSeconds(2));
         Assert.DoesNotContain(Deltas(watcher, user.Id), d => !d.Online);
-        Assert.True((await ContactAsync(watcherHttp, user)).Online);
+        Assert.True((await watcherHttp.ContactAsync(user)).Online);
 
         var closedAt = DateTime.UtcNow;
         await tab2.DisposeAsync();
@@ -46,7 +43,7 @@ public class PresenceTests(ClusterFixture cluster)
         Assert.Single(Deltas(watcher, user.Id), d => d.Online);
         var lastSeen = offline.Single(d => d.UserId == user.Id).LastSeenAt!.Value;
         Assert.InRange(lastSeen, closedAt.AddSeconds(-1), DateTime.UtcNow.AddSeconds(1));
-        var contact = await ContactAsync(watcherHttp, user);
+        var contact = await watcherHttp.ContactAsync(user);
         Assert.False(contact.Online);
         Assert.Equal(lastSeen, contact.LastSeenAt!.Value, TimeSpan.FromMilliseconds(1));
     }
@@ -68,7 +65,7 @@ public class PresenceTests(ClusterFixture cluster)
         await Task.Delay(Grace + TimeSpan.FromSeconds(2));
 
         Assert.Equal([true], Deltas(watcher, user.Id).Select(d => d.Online));
-        Assert.True((await ContactAsync(watcherHttp, user)).Online);
+        Assert.True((await watcherHttp.ContactAsync(user)).Online);
     }
 
     [Fact]

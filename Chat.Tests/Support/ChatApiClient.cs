@@ -75,6 +75,11 @@ public sealed class ChatApiClient : IDisposable
     public async Task<List<ConversationDto>> ConversationsAsync() =>
         (await Http.GetFromJsonAsync<List<ConversationDto>>("/api/conversations", Json))!;
 
+    /// <summary>How this client sees the user in the directory (found by full name).</summary>
+    public async Task<ContactDto> ContactAsync(UserDto user) =>
+        (await Http.GetFromJsonAsync<ContactPageDto>($"/api/users?q={Uri.EscapeDataString(user.FullName)}", Json))!
+            .Items.Single(c => c.Id == user.Id);
+
     public void Dispose() => Http.Dispose();
 }
 
