@@ -10,17 +10,27 @@ return args.FirstOrDefault() switch
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
         int.Parse(options.GetValueOrDefault("users", "200")),
         int.Parse(options.GetValueOrDefault("concurrency", "8"))),
-    "messages" => await MessagesScenario.RunAsync(
+    "messages" => await RunMessagesAsync(new MessagesScenario.Options(
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
         int.Parse(options.GetValueOrDefault("pairs", "10")),
         double.Parse(options.GetValueOrDefault("rate", "20"), System.Globalization.CultureInfo.InvariantCulture),
         TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "20"), System.Globalization.CultureInfo.InvariantCulture)),
-        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "3"), System.Globalization.CultureInfo.InvariantCulture))),
+        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "3"), System.Globalization.CultureInfo.InvariantCulture)))),
     "presence-crash" => await PresenceCrashScenario.RunAsync(
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
         int.Parse(options.GetValueOrDefault("kills", "5"))),
     _ => Usage(),
 };
+
+static async Task<int> RunMessagesAsync(MessagesScenario.Options options)
+{
+    Console.WriteLine($"messages: {options.Pairs} pairs, {options.Rate} msg/s in total for {options.Duration.TotalSeconds} s " +
+        $"(after {options.Warmup.TotalSeconds} s warm-up), via {options.Url}");
+    var report = await MessagesScenario.RunAsync(options, line => Console.Error.Write($"\r  {line}   "));
+    Console.Error.WriteLine();
+    MessagesScenario.Print(options, report);
+    return report.Clean ? 0 : 1;
+}
 
 static int Usage()
 {

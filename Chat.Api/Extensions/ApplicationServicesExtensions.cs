@@ -46,6 +46,7 @@ public static class ApplicationServicesExtensions
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton<MessageStore>();
         builder.Services.AddSingleton<MessagingTelemetry>();
+        builder.Services.AddMemoryCache();
         builder.Services.AddSingleton<MessagingService>();
         builder.Services.AddSingleton(new MongoIndexes.Definition(MessageStore.CreateIndexesAsync));
 

@@ -32,6 +32,9 @@ public sealed class ChatHub(ApiInstance instance, MessagingService messaging, Pr
         return error is null ? sent!.Message : throw error.ToHubException();
     }
 
+    /// <summary>The client received a pushed message (delivery receipts, for the latency histogram).</summary>
+    public void ConfirmDelivery(string messageId, DateTime createdAt) => messaging.ConfirmDelivery(messageId, createdAt);
+
     public async Task MarkRead(string peerId, long seq)
     {
         if (await messaging.MarkReadAsync(UserId, peerId, seq, Context.ConnectionAborted) is { } error) throw error.ToHubException();

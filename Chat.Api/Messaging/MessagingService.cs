@@ -3,6 +3,7 @@ using Chat.Api.Accounts;
 using Chat.Api.Hubs;
 using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Media;
+using Microsoft.Extensions.Caching.Memory;
 using Chat.Api.Presence;
 using Chat.Api.Validation;
 using Microsoft.AspNetCore.SignalR;
@@ -17,13 +18,16 @@ namespace Chat.Api.Messaging;
 /// </summary>
 public sealed class MessagingService(
     MessageStore messages, UserStore users, IHubContext<ChatHub> hub, IConnectionMultiplexer redis,
-    PresenceTracker presence, MediaService media, MessagingTelemetry telemetry, TimeProvider time)
+    PresenceTracker presence, MediaService media, MessagingTelemetry telemetry, TimeProvider time,
+    IMemoryCache storedHere)
 {
     public const int MaxTextLength = 4000;
     public const int MaxClientMessageIdLength = 100;
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
     private static readonly TimeSpan TypingInterval = TimeSpan.FromSeconds(1);
+    // How long this replica remembers the messages it stored, to tag receipts as same/cross replica.
+    private static readonly TimeSpan StoredHereWindow = TimeSpan.FromMinutes(1);
 
     public sealed record SendOutcome(MessageResponse Message, bool Duplicate);
 
@@ -81,6 +85,7 @@ public sealed class MessagingService(
         }
 
         await hub.Clients.Users(senderId, peerId!).SendAsync(ChatEvents.MessageReceived, message, cancellationToken);
+        storedHere.Set(message.Id, true, StoredHereWindow);
         telemetry.Sent.Add(1);
         telemetry.PushDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return (new SendOutcome(message, Duplicate: false), null);
@@ -125,6 +130,19 @@ public sealed class MessagingService(
                 x.Conversation.ReadSeqOf(userId),
                 x.Conversation.ReadSeqOf(x.PeerId)))
             .ToList();
+    }
+
+    /// <summary>
+    /// A recipient's connection confirms it received a pushed message: records the delivery
+    /// latency (server creation → receipt), tagged by whether this replica also stored it.
+    /// Receipts of implausible age (clock trouble, replays) are ignored; it is a measurement only.
+    /// </summary>
+    public void ConfirmDelivery(string messageId, DateTime createdAt)
+    {
+        var latency = time.GetUtcNow().UtcDateTime - createdAt.ToUniversalTime();
+        if (latency < TimeSpan.Zero || latency > TimeSpan.FromMinutes(5)) return;
+        telemetry.DeliveryLatency.Record(latency.TotalMilliseconds,
+            new KeyValuePair<string, object?>("chat.replica.same", storedHere.TryGetValue(messageId, out _)));
     }
 
     /// <summary>Moves the reader's read seq forward (never back) and tells both users' connections.</summary>

@@ -18,10 +18,13 @@ public sealed class MessagingTelemetry
         PushDuration = meter.CreateHistogram<double>("chat.message.push_duration", unit: "ms",
             description: "Server time from receiving a send to handing the message to SignalR (persist included).");
         CatchUps = meter.CreateCounter<long>("chat.messages.catch_up_requests", description: "History requests with after= (a client catching up).");
+        DeliveryLatency = meter.CreateHistogram<double>("chat.message.delivery_latency", unit: "ms",
+            description: "From the message's creation on the server to the recipient's receipt (ConfirmDelivery), by whether one replica did both.");
     }
 
     public Counter<long> Sent { get; }
     public Counter<long> Duplicates { get; }
     public Histogram<double> PushDuration { get; }
     public Counter<long> CatchUps { get; }
+    public Histogram<double> DeliveryLatency { get; }
 }

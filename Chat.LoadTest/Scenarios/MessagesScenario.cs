@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
@@ -10,146 +9,141 @@ namespace Chat.LoadTest.Scenarios;
 
 /// <summary>
 /// Pairs of users exchange messages at a target total rate: each pair's sender posts over REST,
-/// the recipient listens on the hub (connections through the web front, spread over replicas).
-/// Reports ack latency (send → stored message returned), delivery latency (send → recipient's
-/// MessageReceived, split same/cross replica), the server's own time (Server-Timing), the API
-/// replicas' CPU per message, and checks every message arrived exactly once, in seq order.
+/// the recipient listens on the hub (connections through the web front, spread over replicas)
+/// and confirms each delivery (ConfirmDelivery, which feeds the dashboard's delivery-latency
+/// histogram). Measures ack latency (send → stored message returned), delivery latency (send →
+/// the recipient's MessageReceived, split same/cross replica), the server's own time
+/// (Server-Timing) and optionally the API replicas' CPU per message, and checks every message
+/// arrived exactly once, in seq order.
 /// </summary>
 public static class MessagesScenario
 {
-    private sealed record Message(string Id, string ConversationId, long Seq, string ClientMessageId, string SenderId);
+    public sealed record Options(Uri Url, int Pairs, double Rate, TimeSpan Duration, TimeSpan Warmup, bool MeasureCpu = true);
 
-    private sealed class Pair
+    public sealed record Report(
+        long Sent, double Throughput, long Errors, long Lost, long Duplicates, long OutOfOrder,
+        LatencyStats Ack, LatencyStats ServerTime, LatencyStats Delivery, LatencyStats SameReplica, LatencyStats CrossReplica,
+        double? CpuMsPerMessageAboveIdle)
     {
-        public required HttpClient Sender { get; init; }
-        public required string RecipientId { get; init; }
-        public required string RecipientReplica { get; init; }
-        public required HubConnection Recipient { get; init; }
-        public long LastDeliveredSeq;
+        public bool Clean => Errors + Lost + Duplicates + OutOfOrder == 0;
     }
 
-    public static async Task<int> RunAsync(Uri url, int pairs, double rate, TimeSpan duration, TimeSpan warmup)
-    {
-        Console.WriteLine($"messages: {pairs} pairs, {rate} msg/s in total for {duration.TotalSeconds} s (after {warmup.TotalSeconds} s warm-up), via {url}");
-        // Sends awaiting delivery, with the replica that stored them (X-Chat-Instance) once acked.
-        var pending = new ConcurrentDictionary<string, (long SentAt, bool Measured, Pair Pair)>();
-        var storedBy = new ConcurrentDictionary<string, string>();
-        long sends = 0;
-        var ack = new ConcurrentBag<TimeSpan>();
-        var server = new ConcurrentBag<TimeSpan>();
-        var delivery = new ConcurrentDictionary<bool, ConcurrentBag<TimeSpan>>();
-        long errors = 0, duplicates = 0, outOfOrder = 0, delivered = 0;
-        var deliveredIds = new ConcurrentDictionary<string, byte>();
+    private sealed record Message(string Id, string ConversationId, long Seq, string ClientMessageId, DateTime CreatedAt);
 
+    private sealed record Pair(HttpClient Sender, string RecipientId, HubConnection Recipient, string RecipientReplica);
+
+    public static async Task<Report> RunAsync(Options options, Action<string>? progress = null)
+    {
+        var url = options.Url;
+        var ledger = new DeliveryLedger();
+        var serverTimes = new System.Collections.Concurrent.ConcurrentBag<TimeSpan>();
         var run = Guid.NewGuid().ToString("N")[..8];
-        var pairList = new List<Pair>();
-        for (var i = 0; i < pairs; i++)
+
+        var pairs = new List<Pair>();
+        for (var i = 0; i < options.Pairs; i++)
         {
             var sender = await ChatSession.SignUpAsync(url, $"load-{run}-s{i}");
             var recipient = await ChatSession.SignUpAsync(url, $"load-{run}-r{i}");
             var hub = recipient.Hub(url);
             await hub.StartAsync();
-            var pair = new Pair
-            {
-                Sender = sender.Http(url), RecipientId = recipient.UserId,
-                RecipientReplica = await hub.InvokeAsync<string>("Ping"), Recipient = hub,
-            };
+            var replica = await hub.InvokeAsync<string>("Ping");
             hub.On<Message>("MessageReceived", message =>
             {
-                var now = Stopwatch.GetTimestamp();
-                if (!deliveredIds.TryAdd(message.Id, 0)) { Interlocked.Increment(ref duplicates); return; }
-                if (message.Seq <= Interlocked.Exchange(ref pair.LastDeliveredSeq, message.Seq)) Interlocked.Increment(ref outOfOrder);
-                if (!pending.TryRemove(message.ClientMessageId, out var sent)) return;
-                Interlocked.Increment(ref delivered);
-                if (sent.Measured)
-                {
-                    // Pushes can beat the ack; the replica is then unknown yet and the sample counts as cross.
-                    var cross = !storedBy.TryGetValue(message.ClientMessageId, out var replica) || replica != pair.RecipientReplica;
-                    delivery.GetOrAdd(cross, _ => []).Add(Stopwatch.GetElapsedTime(sent.SentAt, now));
-                }
+                ledger.Delivered(message.ConversationId, message.Id, message.ClientMessageId, message.Seq, replica, Stopwatch.GetTimestamp());
+                _ = hub.SendAsync("ConfirmDelivery", message.Id, message.CreatedAt);
             });
-            pairList.Add(pair);
+            pairs.Add(new Pair(sender.Http(url), recipient.UserId, hub, replica));
         }
 
-        var cpuBefore = TimeSpan.Zero;
-        var measuredSends = 0L;
-        var total = warmup + duration;
-        var interval = TimeSpan.FromSeconds(pairs / rate); // each pair sends at rate / pairs
+        var total = options.Warmup + options.Duration;
+        var interval = TimeSpan.FromSeconds(options.Pairs / options.Rate); // each pair sends at rate / pairs
         var started = Stopwatch.GetTimestamp();
-        var measuring = false;
-        var progress = new Timer(_ => Console.Write($"\r  {Stopwatch.GetElapsedTime(started).TotalSeconds,5:F0} s  sent {Interlocked.Read(ref sends),6}  delivered {Interlocked.Read(ref delivered),6}  errors {Interlocked.Read(ref errors)}   "), null, 1000, 1000);
+        var cpuAtMeasurementStart = new Lazy<TimeSpan>(() => ProcessCpu.OfProcessesNamed("Chat.Api"));
+        var progressTimer = new Timer(_ => progress?.Invoke(
+            $"{Stopwatch.GetElapsedTime(started).TotalSeconds,5:F0} s  sent {ledger.SentCount,6}  delivered {ledger.DeliveredCount,6}  errors {ledger.Errors}"),
+            null, 1000, 1000);
 
-        await Task.WhenAll(pairList.Select(async (pair, index) =>
+        await Task.WhenAll(pairs.Select(async (pair, index) =>
         {
-            // Spread the pairs' send times over one interval.
-            var next = TimeSpan.FromTicks(interval.Ticks * index / pairs);
+            // The pairs' send times are spread over one interval; each pair sends in turn (one
+            // sender per conversation, so its pushes must arrive in seq order).
+            var next = TimeSpan.FromTicks(interval.Ticks * index / options.Pairs);
             while (next < total)
             {
                 var wait = next - Stopwatch.GetElapsedTime(started);
                 if (wait > TimeSpan.Zero) await Task.Delay(wait);
-                var inMeasurement = next >= warmup;
-                if (inMeasurement && !measuring)
-                {
-                    measuring = true;
-                    cpuBefore = ProcessCpu.OfProcessesNamed("Chat.Api");
-                }
-                var clientMessageId = Guid.NewGuid().ToString();
-                var sentAt = Stopwatch.GetTimestamp();
-                pending[clientMessageId] = (sentAt, inMeasurement, pair);
-                Interlocked.Increment(ref sends);
-                try
-                {
-                    using var response = await pair.Sender.PostAsJsonAsync($"/api/conversations/{pair.RecipientId}/messages",
-                        new { clientMessageId, text = $"load {run} {next.TotalMilliseconds:F0}" });
-                    var took = Stopwatch.GetElapsedTime(sentAt);
-                    if (response.Headers.TryGetValues("X-Chat-Instance", out var instance)) storedBy[clientMessageId] = instance.Single();
-                    if (response.StatusCode != HttpStatusCode.Created) { Interlocked.Increment(ref errors); pending.TryRemove(clientMessageId, out _); }
-                    else if (inMeasurement)
-                    {
-                        ack.Add(took);
-                        Interlocked.Increment(ref measuredSends);
-                        if (ServerTime(response) is { } serverTime) server.Add(serverTime);
-                    }
-                }
-                catch (HttpRequestException)
-                {
-                    Interlocked.Increment(ref errors);
-                    pending.TryRemove(clientMessageId, out _);
-                }
+                var measured = next >= options.Warmup;
+                if (measured && options.MeasureCpu) _ = cpuAtMeasurementStart.Value;
+                await SendOneAsync(pair, $"load {run} {next.TotalMilliseconds:F0}", measured, ledger, serverTimes);
                 next += interval;
             }
         }));
-        var elapsed = Stopwatch.GetElapsedTime(started) - warmup;
-        await progress.DisposeAsync();
-        var cpu = ProcessCpu.OfProcessesNamed("Chat.Api") - cpuBefore;
+        var elapsed = Stopwatch.GetElapsedTime(started) - options.Warmup;
+        var cpuUsed = options.MeasureCpu ? ProcessCpu.OfProcessesNamed("Chat.Api") - cpuAtMeasurementStart.Value : TimeSpan.Zero;
+        await progressTimer.DisposeAsync();
         await Task.Delay(TimeSpan.FromSeconds(2)); // stragglers
 
-        // The replicas' idle CPU (health probes, telemetry export), measured after the run when
-        // start-up work (JIT tiering) is over, to subtract from the run's.
-        var idleWindow = TimeSpan.FromSeconds(5);
-        var idleStart = ProcessCpu.OfProcessesNamed("Chat.Api");
-        await Task.Delay(idleWindow);
-        var idleCpuPerSecond = (ProcessCpu.OfProcessesNamed("Chat.Api") - idleStart) / idleWindow.TotalSeconds;
-        Console.WriteLine();
-
-        var lost = pending.Count;
-        Console.WriteLine($"sent {measuredSends} in {elapsed.TotalSeconds:F1} s = {measuredSends / elapsed.TotalSeconds:F1} msg/s; errors {errors}, lost {lost}, duplicates {duplicates}, out of seq order {outOfOrder}");
-        Report("ack (send → stored message)", new LatencyStats(ack));
-        Report("server time (Server-Timing)", new LatencyStats(server));
-        foreach (var (cross, samples) in delivery.OrderBy(d => d.Key))
+        double? cpuPerMessage = null;
+        var measuredSends = ledger.Acks.Count;
+        if (options.MeasureCpu)
         {
-            Report($"delivery, {(cross ? "cross" : "same")} replica", new LatencyStats(samples));
+            // The replicas' idle CPU (health probes, telemetry export), measured after the run when
+            // start-up work (JIT tiering) is over, subtracted from the run's.
+            var idleWindow = TimeSpan.FromSeconds(5);
+            var idleStart = ProcessCpu.OfProcessesNamed("Chat.Api");
+            await Task.Delay(idleWindow);
+            var idlePerSecond = (ProcessCpu.OfProcessesNamed("Chat.Api") - idleStart) / idleWindow.TotalSeconds;
+            cpuPerMessage = (cpuUsed - idlePerSecond * elapsed.TotalSeconds).TotalMilliseconds / Math.Max(measuredSends, 1);
         }
-        Report("delivery, all", new LatencyStats(delivery.Values.SelectMany(s => s)));
-        var busyCpu = cpu - idleCpuPerSecond * elapsed.TotalSeconds;
-        Console.WriteLine($"API CPU, all replicas: idle {idleCpuPerSecond.TotalMilliseconds:F0} ms/s; per message {cpu.TotalMilliseconds / Math.Max(measuredSends, 1):F2} ms raw, {busyCpu.TotalMilliseconds / Math.Max(measuredSends, 1):F2} ms above idle");
+        foreach (var pair in pairs)
+        {
+            await pair.Recipient.DisposeAsync();
+            pair.Sender.Dispose();
+        }
 
-        foreach (var pair in pairList) await pair.Recipient.DisposeAsync();
-        return errors + lost + duplicates + outOfOrder == 0 ? 0 : 1;
+        return new Report(measuredSends, measuredSends / elapsed.TotalSeconds, ledger.Errors, ledger.Lost, ledger.Duplicates, ledger.OutOfOrder,
+            new LatencyStats(ledger.Acks), new LatencyStats(serverTimes), new LatencyStats(ledger.Deliveries()),
+            new LatencyStats(ledger.Deliveries(crossReplica: false)), new LatencyStats(ledger.Deliveries(crossReplica: true)),
+            cpuPerMessage);
     }
 
-    private static void Report(string what, LatencyStats stats) =>
-        Console.WriteLine($"{what,-32} n={stats.Count,6}  p50={stats.Median,7:F2} ms  p90={stats.Percentile(90),7:F2} ms  p99={stats.Percentile(99),7:F2} ms  max={stats.Max,8:F2} ms");
+    private static async Task SendOneAsync(Pair pair, string text, bool measured, DeliveryLedger ledger,
+        System.Collections.Concurrent.ConcurrentBag<TimeSpan> serverTimes)
+    {
+        var clientMessageId = Guid.NewGuid().ToString();
+        ledger.Sent(clientMessageId, Stopwatch.GetTimestamp(), measured);
+        try
+        {
+            using var response = await pair.Sender.PostAsJsonAsync($"/api/conversations/{pair.RecipientId}/messages", new { clientMessageId, text });
+            if (response.StatusCode != HttpStatusCode.Created)
+            {
+                ledger.Failed(clientMessageId);
+                return;
+            }
+            ledger.Acked(clientMessageId, response.Headers.TryGetValues("X-Chat-Instance", out var replica) ? replica.Single() : null, Stopwatch.GetTimestamp());
+            if (measured && ServerTime(response) is { } serverTime) serverTimes.Add(serverTime);
+        }
+        catch (HttpRequestException)
+        {
+            ledger.Failed(clientMessageId);
+        }
+    }
+
+    public static void Print(Options options, Report report)
+    {
+        Console.WriteLine($"sent {report.Sent} in {options.Duration.TotalSeconds:F0} s = {report.Throughput:F1} msg/s; " +
+            $"errors {report.Errors}, lost {report.Lost}, duplicates {report.Duplicates}, out of seq order {report.OutOfOrder}");
+        Line("ack (send → stored message)", report.Ack);
+        Line("server time (Server-Timing)", report.ServerTime);
+        Line("delivery, same replica", report.SameReplica);
+        Line("delivery, cross replica", report.CrossReplica);
+        Line("delivery, all", report.Delivery);
+        if (report.CpuMsPerMessageAboveIdle is { } cpu) Console.WriteLine($"API CPU per message, all replicas, above idle: {cpu:F2} ms");
+
+        static void Line(string what, LatencyStats stats) => Console.WriteLine(
+            $"{what,-30} n={stats.Count,6}  p50={stats.Median,7:F2}  p90={stats.Percentile(90),7:F2}  p99={stats.Percentile(99),7:F2}  " +
+            $"p99.9={stats.Percentile(99.9),7:F2}  max={stats.Max,8:F2} ms");
+    }
 
     private static TimeSpan? ServerTime(HttpResponseMessage response) =>
         response.Headers.TryGetValues("Server-Timing", out var values)
