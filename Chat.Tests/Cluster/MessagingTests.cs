@@ -10,7 +10,7 @@ namespace Chat.Tests.Cluster;
 
 /// <summary>Persisted one-to-one messaging, live across replicas, with real SignalR clients.</summary>
 [Collection(ClusterCollection.Name)]
-public class MessagingTests(ClusterFixture cluster)
+public class MessagingTests(ClusterFixture cluster, Xunit.Abstractions.ITestOutputHelper output)
 {
     private Uri ReplicaA => cluster.ApiReplicas[0];
     private Uri ReplicaB => cluster.ApiReplicas[1];
@@ -216,6 +216,7 @@ public class MessagingTests(ClusterFixture cluster)
         await annLive.Connection.InvokeAsync("Typing", b.Id);
         var typing = await benLive.WaitForAsync<TypingDto>("Typing", _ => true);
         var took = stopwatch.Elapsed;
+        output.WriteLine($"Typing reached the peer on the other replica in {took.TotalMilliseconds:F0} ms");
         for (var i = 0; i < 5; i++) await annLive.Connection.InvokeAsync("Typing", b.Id);
         await Task.Delay(300);
 
