@@ -23,7 +23,7 @@ public static class IdleConnectionsScenario
         for (var i = 0; i < Math.Max(1, connections / 100); i++) users.Add(await ChatSession.SignUpAsync(url, $"idle-{run}-{i}"));
 
         await Task.Delay(TimeSpan.FromSeconds(5)); // let the sign-ups' garbage go
-        var before = ProcessMemory.ResidentBytesOfProcessesNamed("Chat.Api");
+        var before = ApiProcesses.ResidentBytes();
         var open = new List<HubConnection>();
         try
         {
@@ -38,7 +38,7 @@ public static class IdleConnectionsScenario
                 progress?.Invoke($"{open.Count} connections open");
             }
             await Task.Delay(TimeSpan.FromSeconds(10)); // settle: presence registration, batches, GC
-            return new Report(open.Count, before, ProcessMemory.ResidentBytesOfProcessesNamed("Chat.Api"));
+            return new Report(open.Count, before, ApiProcesses.ResidentBytes());
         }
         finally
         {

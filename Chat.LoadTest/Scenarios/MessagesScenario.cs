@@ -58,7 +58,7 @@ public static class MessagesScenario
         var total = options.Warmup + options.Duration;
         var interval = TimeSpan.FromSeconds(options.Pairs / options.Rate); // each pair sends at rate / pairs
         var started = Stopwatch.GetTimestamp();
-        var cpuAtMeasurementStart = new Lazy<TimeSpan>(() => ProcessCpu.OfProcessesNamed("Chat.Api"));
+        var cpuAtMeasurementStart = new Lazy<TimeSpan>(() => ApiProcesses.Cpu());
         var progressTimer = new Timer(_ => progress?.Invoke(
             $"{Stopwatch.GetElapsedTime(started).TotalSeconds,5:F0} s  sent {ledger.SentCount,6}  delivered {ledger.DeliveredCount,6}  errors {ledger.Errors}"),
             null, 1000, 1000);
@@ -79,7 +79,7 @@ public static class MessagesScenario
             }
         }));
         var elapsed = Stopwatch.GetElapsedTime(started) - options.Warmup;
-        var cpuUsed = options.MeasureCpu ? ProcessCpu.OfProcessesNamed("Chat.Api") - cpuAtMeasurementStart.Value : TimeSpan.Zero;
+        var cpuUsed = options.MeasureCpu ? ApiProcesses.Cpu() - cpuAtMeasurementStart.Value : TimeSpan.Zero;
         await progressTimer.DisposeAsync();
         await Task.Delay(TimeSpan.FromSeconds(2)); // stragglers
 
@@ -90,9 +90,9 @@ public static class MessagesScenario
             // The replicas' idle CPU (health probes, telemetry export), measured after the run when
             // start-up work (JIT tiering) is over, subtracted from the run's.
             var idleWindow = TimeSpan.FromSeconds(5);
-            var idleStart = ProcessCpu.OfProcessesNamed("Chat.Api");
+            var idleStart = ApiProcesses.Cpu();
             await Task.Delay(idleWindow);
-            var idlePerSecond = (ProcessCpu.OfProcessesNamed("Chat.Api") - idleStart) / idleWindow.TotalSeconds;
+            var idlePerSecond = (ApiProcesses.Cpu() - idleStart) / idleWindow.TotalSeconds;
             cpuPerMessage = (cpuUsed - idlePerSecond * elapsed.TotalSeconds).TotalMilliseconds / Math.Max(measuredSends, 1);
         }
         foreach (var pair in pairs)
