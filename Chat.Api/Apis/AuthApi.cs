@@ -92,9 +92,11 @@ public static class AuthApi
         return TypedResults.NoContent();
     }
 
-    public static async Task<NoContent> LogOutEverywhere(HttpContext context, SessionStamps stamps, CancellationToken cancellationToken)
+    public static async Task<NoContent> LogOutEverywhere(
+        HttpContext context, SessionStamps stamps, HubSessions hubSessions, CancellationToken cancellationToken)
     {
         await stamps.RenewAsync(context.User.UserId(), cancellationToken);
+        await hubSessions.EndAllAsync(context.User.UserId());
         SessionCookie.Clear(context);
         return TypedResults.NoContent();
     }

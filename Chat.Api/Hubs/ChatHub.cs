@@ -13,15 +13,23 @@ namespace Chat.Api.Hubs;
 /// events reach a user's connections through SignalR's per-user groups and the Redis backplane.
 /// Each method answers or throws a HubException with a clear message.
 /// </summary>
-public sealed class ChatHub(ApiInstance instance, MessagingService messaging, PresenceTracker presence) : Hub
+public sealed class ChatHub(ApiInstance instance, MessagingService messaging, PresenceTracker presence, HubSessions sessions) : Hub
 {
     public const string Path = "/hubs/chat";
 
     private string UserId => Context.User!.UserId();
 
-    public override Task OnConnectedAsync() => presence.ConnectedAsync(Context.ConnectionId, UserId);
+    public override Task OnConnectedAsync()
+    {
+        sessions.Opened(Context, UserId);
+        return presence.ConnectedAsync(Context.ConnectionId, UserId);
+    }
 
-    public override Task OnDisconnectedAsync(Exception? exception) => presence.DisconnectedAsync(Context.ConnectionId, UserId);
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        sessions.Closed(Context);
+        return presence.DisconnectedAsync(Context.ConnectionId, UserId);
+    }
 
     /// <summary>Round-trip check; answers with the id of the replica holding this connection.</summary>
     public string Ping() => instance.Id;

@@ -19,6 +19,7 @@ public static class IdentityExtensions
         builder.Services.AddSingleton<SessionTokens>();
         builder.Services.AddSingleton<SessionStamps>();
         builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<HubSessions>();
         builder.Services.AddSingleton<IPasswordHasher<UserDocument>, PasswordHasher<UserDocument>>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();

@@ -231,6 +231,31 @@ public class AccountsTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Logout_all_closes_the_users_open_hub_connections_on_every_replica()
+    {
+        using var laptop = ChatApiClient.For(ReplicaA);
+        await laptop.NewUserAsync();
+        await using var onA = await LiveClient.ConnectAsync(ReplicaA, laptop.SessionToken!);
+        await using var onB = await LiveClient.ConnectAsync(ReplicaB, laptop.SessionToken!);
+        using var someoneElse = ChatApiClient.For(ReplicaA);
+        await someoneElse.NewUserAsync();
+        await using var bystander = await LiveClient.ConnectAsync(ReplicaB, someoneElse.SessionToken!);
+
+        using var logoutAll = await laptop.Http.PostAsync("/api/auth/logout-all", null);
+
+        Assert.Equal(HttpStatusCode.NoContent, logoutAll.StatusCode);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while ((onA.Connection.State != Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected
+                || onB.Connection.State != Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.Equal(Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected, onA.Connection.State);
+        Assert.Equal(Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected, onB.Connection.State);
+        Assert.Equal(Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Connected, bystander.Connection.State);
+    }
+
+    [Fact]
     public async Task Logout_clears_the_cookie()
     {
         using var client = ChatApiClient.For(ReplicaA);
