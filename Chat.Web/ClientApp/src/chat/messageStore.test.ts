@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { discard, empty, fail, outbox, receive, retry, write, type ConversationState, type Message } from './messageStore';
+
+const message = (seq: number, clientMessageId = `c${seq}`, changes: Partial<Message> = {}): Message => ({
+  id: `m${seq}`, conversationId: 'a_b', seq, clientMessageId, senderId: 'a', recipientId: 'b',
+  text: `text ${seq}`, image: null, createdAt: '2026-11-28T10:00:00.000Z', editedAt: null, deleted: false, ...changes,
+});
+
+const texts = (state: ConversationState) => [
+  ...state.confirmed.map((m) => m.text),
+  ...state.local.map((m) => `${m.status}:${m.text}`),
+];
+
+describe('a message the user writes', () => {
+  it('shows at once as pending, then once as the server copy whichever of ack and push comes first', () => {
+    for (const order of [['ack', 'push'], ['push', 'ack'], ['ack', 'ack'], ['push', 'push']]) {
+      let state = write(empty, { clientMessageId: 'c1', text: 'text 1', mediaId: null });
+      expect(texts(state)).toEqual(['pending:text 1']);
+      for (const _ of order) state = receive(state, message(1));
+      expect(texts(state)).toEqual(['text 1']);
+    }
+  });
+
+  it('fails, then a retry reuses the clientMessageId, so the server copy replaces it once', () => {
+    let state = write(empty, { clientMessageId: 'c1', text: 'text 1', mediaId: null });
+    state = fail(state, 'c1');
+    expect(texts(state)).toEqual(['failed:text 1']);
+    state = retry(state, 'c1');
+    expect(outbox(state).map((m) => m.clientMessageId)).toEqual(['c1']);
+    // The first attempt had reached the server after all: the retry's answer is the same message.
+    state = receive(state, message(1), message(1));
+    expect(texts(state)).toEqual(['text 1']);
+  });
+
+  it('can be discarded when it failed', () => {
+    const state = discard(fail(write(empty, { clientMessageId: 'c1', text: 'x', mediaId: null }), 'c1'), 'c1');
+    expect(state.local).toEqual([]);
+  });
+});
+
+describe('the outbox', () => {
+  it('goes out in the order written, skipping failed messages', () => {
+    let state = empty;
+    for (const id of ['c1', 'c2', 'c3']) state = write(state, { clientMessageId: id, text: id, mediaId: null });
+    state = fail(state, 'c2');
+    expect(outbox(state).map((m) => m.clientMessageId)).toEqual(['c1', 'c3']);
+    state = receive(state, message(7, 'c1'));
+    expect(outbox(state).map((m) => m.clientMessageId)).toEqual(['c3']);
+  });
+});
+
+describe('server copies', () => {
+  it('are kept once each, ordered by seq, whatever order they arrive in', () => {
+    const state = receive(empty, message(3), message(1), message(2), message(3), message(1));
+    expect(state.confirmed.map((m) => m.seq)).toEqual([1, 2, 3]);
+  });
+
+  it('are replaced by an edit or a delete, never by an older copy', () => {
+    const edited = message(1, 'c1', { text: 'edited', editedAt: '2026-11-28T10:01:00.000Z' });
+    const deleted = message(1, 'c1', { text: null, deleted: true, editedAt: '2026-11-28T10:01:00.000Z' });
+    let state = receive(empty, message(1), edited);
+    expect(texts(state)).toEqual(['edited']);
+    state = receive(state, message(1)); // a stale copy from a late history page
+    expect(texts(state)).toEqual(['edited']);
+    state = receive(state, deleted, edited);
+    expect(state.confirmed[0].deleted).toBe(true);
+  });
+});
+
+describe('the catch-up point', () => {
+  it('stops below a gap, so a push still in flight is fetched rather than skipped', () => {
+    let state = receive(empty, message(1), message(2));
+    expect(state.caughtUpTo).toBe(2);
+    state = receive(state, message(4)); // 3 is still travelling through the other replica
+    expect(state.caughtUpTo).toBe(2);
+    state = receive(state, message(3));
+    expect(state.caughtUpTo).toBe(4);
+  });
+
+  it('starts from the first seq loaded when history begins mid-conversation', () => {
+    const state = receive(empty, message(51), message(52), message(53));
+    expect(state.caughtUpTo).toBe(53);
+  });
+});

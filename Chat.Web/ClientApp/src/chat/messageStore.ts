@@ -1,0 +1,108 @@
+/**
+ * The messages of one conversation as the client shows them: the server's copies ordered by
+ * seq, then the user's own messages that the server has not confirmed yet (pending or failed),
+ * in the order they were written. Pure data in, data out, so every arrival order can be tested.
+ */
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  seq: number;
+  clientMessageId: string;
+  senderId: string;
+  recipientId: string;
+  text: string | null;
+  image: { url: string; thumbnailUrl: string; width: number; height: number } | null;
+  createdAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+}
+
+export interface LocalMessage {
+  clientMessageId: string;
+  text: string | null;
+  mediaId: string | null;
+  status: 'pending' | 'failed';
+}
+
+export interface ConversationState {
+  /** Confirmed messages, ascending by seq, each once. */
+  confirmed: Message[];
+  /** Not yet confirmed, in the order written: the outbox (pending) and failures (failed). */
+  local: LocalMessage[];
+  /**
+   * The seq to catch up from (`after=`): the highest seq such that every seq from the first
+   * one loaded up to it is here. Pushes can arrive out of order across replicas, so the
+   * highest seq seen is not safe: catching up after it could skip the one still in flight.
+   */
+  caughtUpTo: number;
+}
+
+export const empty: ConversationState = { confirmed: [], local: [], caughtUpTo: 0 };
+
+/** The user wrote a message: it shows at once as pending, under its clientMessageId. */
+export function write(state: ConversationState, local: Omit<LocalMessage, 'status'>): ConversationState {
+  return { ...state, local: [...state.local, { ...local, status: 'pending' }] };
+}
+
+/**
+ * A server copy arrived (the send's answer, a push, a history page or a catch-up, in any
+ * order, any number of times): it replaces the pending message with its clientMessageId and
+ * is kept once, in seq order; a later version of a message (edit, delete) replaces the earlier.
+ */
+export function receive(state: ConversationState, ...messages: Message[]): ConversationState {
+  let confirmed = state.confirmed;
+  for (const message of messages) {
+    const index = confirmed.findIndex((m) => m.id === message.id);
+    if (index >= 0) {
+      if (isNewer(message, confirmed[index])) confirmed = confirmed.map((m, i) => (i === index ? message : m));
+    } else {
+      confirmed = insertBySeq(confirmed, message);
+    }
+  }
+  const confirmedIds = new Set(messages.map((m) => m.clientMessageId));
+  const local = state.local.filter((m) => !confirmedIds.has(m.clientMessageId));
+  return { confirmed, local, caughtUpTo: contiguousEnd(confirmed, state.caughtUpTo) };
+}
+
+/** The send failed (network, server error): the message stays, marked failed, for Retry or Discard. */
+export function fail(state: ConversationState, clientMessageId: string): ConversationState {
+  return { ...state, local: state.local.map((m) => (m.clientMessageId === clientMessageId ? { ...m, status: 'failed' } : m)) };
+}
+
+/** Retry keeps the clientMessageId, so a send that did reach the server is not stored twice. */
+export function retry(state: ConversationState, clientMessageId: string): ConversationState {
+  return { ...state, local: state.local.map((m) => (m.clientMessageId === clientMessageId ? { ...m, status: 'pending' } : m)) };
+}
+
+export function discard(state: ConversationState, clientMessageId: string): ConversationState {
+  return { ...state, local: state.local.filter((m) => m.clientMessageId !== clientMessageId) };
+}
+
+/** What to send, in the order written (on reconnect, the outbox goes out in this order). */
+export function outbox(state: ConversationState): LocalMessage[] {
+  return state.local.filter((m) => m.status === 'pending');
+}
+
+function isNewer(candidate: Message, current: Message): boolean {
+  if (candidate.deleted !== current.deleted) return candidate.deleted;
+  return (candidate.editedAt ?? '') > (current.editedAt ?? '');
+}
+
+function insertBySeq(messages: Message[], message: Message): Message[] {
+  let index = messages.length;
+  while (index > 0 && messages[index - 1].seq > message.seq) index--;
+  return [...messages.slice(0, index), message, ...messages.slice(index)];
+}
+
+// From the current catch-up point (or the first seq loaded), walk up while seqs are contiguous.
+function contiguousEnd(messages: Message[], from: number): number {
+  if (messages.length === 0) return from;
+  let end = from === 0 ? messages[0].seq - 1 : from;
+  for (const message of messages) {
+    if (message.seq <= end) continue;
+    if (message.seq !== end + 1) break;
+    end = message.seq;
+  }
+  return end;
+}
