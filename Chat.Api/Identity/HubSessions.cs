@@ -5,7 +5,8 @@ using StackExchange.Redis;
 namespace Chat.Api.Identity;
 
 /// <summary>
-/// Ends the live connections of a user who logged out everywhere, on every replica: a cookie
+/// This replica's hub connections and their users (presence re-registers them from here), and
+/// the ending of a user's live connections on every replica after "log out everywhere": a cookie
 /// is only checked when a connection opens, so without this an open tab would keep receiving
 /// messages after "log out everywhere". Each replica keeps its hub connections by user and
 /// aborts them when the user's id comes over a Redis channel.
@@ -31,6 +32,12 @@ public sealed class HubSessions
     public void Opened(HubCallerContext context, string userId) => _connections[context.ConnectionId] = (userId, context);
 
     public void Closed(HubCallerContext context) => _connections.TryRemove(context.ConnectionId, out _);
+
+    public int Count => _connections.Count;
+
+    /// <summary>Each open connection on this replica with its user.</summary>
+    public IEnumerable<(string ConnectionId, string UserId)> Connections =>
+        _connections.Select(c => (c.Key, c.Value.UserId));
 
     /// <summary>Closes the user's connections on every replica.</summary>
     public Task EndAllAsync(string userId) => _redis.GetSubscriber().PublishAsync(SessionsEnded, userId);

@@ -71,7 +71,7 @@ public sealed class MessagingService(
             RecipientId = peerId!,
             Text = text,
             Image = image,
-            CreatedAt = Now(),
+            CreatedAt = time.UtcNowForStorage(),
         }, cancellationToken);
         var message = stored.ToResponse();
         activity?.SetTag("chat.message.id", message.Id);
@@ -188,7 +188,7 @@ public sealed class MessagingService(
         }
         if (!ObjectId.TryParse(messageId, out _)) return (null, ClientError.NotFound("Message"));
 
-        var edited = await messages.EditAsync(messageId, userId, trimmed, Now(), cancellationToken);
+        var edited = await messages.EditAsync(messageId, userId, trimmed, time.UtcNowForStorage(), cancellationToken);
         if (edited is null)
         {
             // Someone else's message and no message at all look the same: a 404 reveals nothing.
@@ -222,6 +222,4 @@ public sealed class MessagingService(
         if (peerId == userId) return ClientError.Invalid("peerId", "A conversation needs someone else.");
         return await users.FindByIdAsync(peerId, cancellationToken) is null ? ClientError.NotFound("User") : null;
     }
-
-    private DateTime Now() => time.UtcNowForStorage();
 }

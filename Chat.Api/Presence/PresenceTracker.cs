@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Chat.Api.Accounts;
+using Chat.Api.Identity;
 using Chat.Api.Hubs;
 using Chat.Api.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
@@ -56,14 +57,16 @@ public sealed class PresenceTracker : BackgroundService
     private readonly string _instance;
     private readonly RedisKey _alive;
     private readonly RedisKey _conns;
-    private readonly ConcurrentDictionary<string, string> _localConnections = new(); // connection id → user id
+    private readonly HubSessions _localConnections;
     private readonly ConcurrentQueue<PresenceDelta> _changes = new();
     private readonly Counter<long> _changesSent;
     private long _onlineUsers;
 
     public PresenceTracker(IConnectionMultiplexer redis, IHubContext<ChatHub> hub, UserStore users, ApiInstance instance,
-        IOptions<PresenceOptions> options, TimeProvider time, IMeterFactory meters, ILogger<PresenceTracker> logger)
+        HubSessions localConnections, IOptions<PresenceOptions> options, TimeProvider time, IMeterFactory meters,
+        ILogger<PresenceTracker> logger)
     {
+        _localConnections = localConnections;
         _redis = redis;
         _hub = hub;
         _users = users;
@@ -85,15 +88,10 @@ public sealed class PresenceTracker : BackgroundService
     private static RedisKey UserConnsKey(string userId) => $"{Prefix}user:{userId}";
     private static string Member(string instance, string connectionId) => $"{instance}|{connectionId}";
 
-    public async Task ConnectedAsync(string connectionId, string userId)
-    {
-        _localConnections[connectionId] = userId;
-        await RegisterAsync(connectionId, userId);
-    }
+    public Task ConnectedAsync(string connectionId, string userId) => RegisterAsync(connectionId, userId);
 
     public async Task DisconnectedAsync(string connectionId, string userId)
     {
-        _localConnections.TryRemove(connectionId, out _);
         var remaining = (long)await _redis.GetDatabase().ScriptEvaluateAsync(DisconnectScript, new
         {
             conns = _conns, userConns = UserConnsKey(userId), connection = connectionId, member = Member(_instance, connectionId),
@@ -173,7 +171,7 @@ public sealed class PresenceTracker : BackgroundService
             // connection it holds again, so presence recovers by itself.
             await db.StringSetAsync(_alive, 1, _options.Expiry);
             await db.SetAddAsync(Replicas, _instance);
-            foreach (var (connectionId, userId) in _localConnections) await RegisterAsync(connectionId, userId);
+            foreach (var (connectionId, userId) in _localConnections.Connections) await RegisterAsync(connectionId, userId);
         }
         await SweepDeadReplicasAsync(db);
         Interlocked.Exchange(ref _onlineUsers, await db.SetLengthAsync(Online));
