@@ -1,55 +1,48 @@
-import { useEffect, useState } from 'react';
-import { createLiveConnection } from './liveConnection';
+import { useCallback, useEffect, useState } from 'react';
+import { ApiError, api } from './api/http';
+import type { User } from './api/types';
+import { ChatClient } from './chat/chatClient';
+import { AuthPage } from './ui/AuthPage';
+import { Messenger } from './ui/Messenger';
 
-type LiveState =
+type Session =
   | { kind: 'checking' }
+  | { kind: 'unreachable' }
   | { kind: 'signed-out' }
-  | { kind: 'connected'; replica: string }
-  | { kind: 'reconnecting' }
-  | { kind: 'offline' };
+  | { kind: 'signed-in'; client: ChatClient };
 
-/**
- * The shell: shows whether this browser has a session and, if so, that the live connection
- * reaches an API replica. The client issue builds the messenger here.
- */
+/** The session decides the page: the messenger for a signed-in user (kept across reloads by the cookie), else log-in. */
 export function App() {
-  const [live, setLive] = useState<LiveState>({ kind: 'checking' });
+  const [session, setSession] = useState<Session>({ kind: 'checking' });
 
-  useEffect(() => {
-    const connection = createLiveConnection();
-    let stopped = false;
-    const announce = async () => {
-      const replica = await connection.invoke<string>('Ping');
-      if (!stopped) setLive({ kind: 'connected', replica });
-    };
-    connection.onreconnecting(() => setLive({ kind: 'reconnecting' }));
-    connection.onreconnected(() => void announce());
-    connection.onclose(() => !stopped && setLive({ kind: 'offline' }));
-
-    // The hub takes the same cookie as the API: without a session there is nothing to open.
-    fetch('/api/auth/me').then(async (me) => {
-      if (stopped) return;
-      if (me.status === 401) return setLive({ kind: 'signed-out' });
-      await connection.start();
-      await announce();
-    }).catch(() => !stopped && setLive({ kind: 'offline' }));
-
-    return () => {
-      stopped = true;
-      void connection.stop();
-    };
+  const signIn = useCallback((user: User) => {
+    const client = new ChatClient(user, () => setSession({ kind: 'signed-out' }));
+    client.start();
+    setSession({ kind: 'signed-in', client });
   }, []);
 
-  return (
-    <main className="shell">
-      <h1>Chat</h1>
-      <p role="status" data-testid="live-status" data-state={live.kind}>
-        {live.kind === 'checking' && 'Checking your session…'}
-        {live.kind === 'signed-out' && 'Not signed in.'}
-        {live.kind === 'connected' && <>Live, served by replica <code>{live.replica}</code></>}
-        {live.kind === 'reconnecting' && 'Reconnecting…'}
-        {live.kind === 'offline' && 'Offline: the live connection could not be opened.'}
-      </p>
-    </main>
-  );
+  const check = useCallback(() => {
+    setSession({ kind: 'checking' });
+    api<User>('GET', '/api/auth/me').then(signIn, (error) =>
+      setSession({ kind: error instanceof ApiError && error.status === 401 ? 'signed-out' : 'unreachable' }));
+  }, [signIn]);
+
+  useEffect(check, [check]);
+  useEffect(() => (session.kind === 'signed-in' ? () => session.client.dispose() : undefined), [session]);
+
+  switch (session.kind) {
+    case 'checking':
+      return <main className="centered" aria-busy="true"><p>Loading…</p></main>;
+    case 'unreachable':
+      return (
+        <main className="centered">
+          <p role="alert">Chat cannot be reached right now.</p>
+          <button type="button" onClick={check}>Try again</button>
+        </main>
+      );
+    case 'signed-out':
+      return <AuthPage onSignedIn={signIn} />;
+    case 'signed-in':
+      return <Messenger client={session.client} />;
+  }
 }

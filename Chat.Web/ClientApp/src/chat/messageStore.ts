@@ -4,25 +4,19 @@
  * in the order they were written. Pure data in, data out, so every arrival order can be tested.
  */
 
-export interface Message {
-  id: string;
-  conversationId: string;
-  seq: number;
-  clientMessageId: string;
-  senderId: string;
-  recipientId: string;
-  text: string | null;
-  image: { url: string; thumbnailUrl: string; width: number; height: number } | null;
-  createdAt: string;
-  editedAt: string | null;
-  deleted: boolean;
-}
+import type { Message } from '../api/types';
+
+export type { Message };
 
 export interface LocalMessage {
   clientMessageId: string;
   text: string | null;
   mediaId: string | null;
   status: 'pending' | 'failed';
+  /** An image not uploaded yet: shown from the local file, at its size, with upload progress. */
+  preview?: { url: string; width: number; height: number; progress: number };
+  /** Why the server refused it (shown with Retry and Discard). */
+  error?: string;
 }
 
 export interface ConversationState {
@@ -66,13 +60,23 @@ export function receive(state: ConversationState, ...messages: Message[]): Conve
 }
 
 /** The send failed (network, server error): the message stays, marked failed, for Retry or Discard. */
-export function fail(state: ConversationState, clientMessageId: string): ConversationState {
-  return { ...state, local: state.local.map((m) => (m.clientMessageId === clientMessageId ? { ...m, status: 'failed' } : m)) };
+export function fail(state: ConversationState, clientMessageId: string, error?: string): ConversationState {
+  return patch(state, clientMessageId, { status: 'failed', error });
 }
 
 /** Retry keeps the clientMessageId, so a send that did reach the server is not stored twice. */
 export function retry(state: ConversationState, clientMessageId: string): ConversationState {
-  return { ...state, local: state.local.map((m) => (m.clientMessageId === clientMessageId ? { ...m, status: 'pending' } : m)) };
+  return patch(state, clientMessageId, { status: 'pending', error: undefined });
+}
+
+/** Progress on the way out: the uploaded image's id, the upload's progress. */
+export function patch(state: ConversationState, clientMessageId: string, changes: Partial<LocalMessage>): ConversationState {
+  return { ...state, local: state.local.map((m) => (m.clientMessageId === clientMessageId ? { ...m, ...changes } : m)) };
+}
+
+/** The user's own unconfirmed message, if it is still here (not confirmed, not discarded). */
+export function local(state: ConversationState, clientMessageId: string): LocalMessage | undefined {
+  return state.local.find((m) => m.clientMessageId === clientMessageId);
 }
 
 export function discard(state: ConversationState, clientMessageId: string): ConversationState {

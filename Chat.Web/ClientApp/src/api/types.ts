@@ -1,0 +1,86 @@
+// The types of API.md (version 1), as the server sends them.
+
+export interface User {
+  id: string;
+  email: string;
+  fullName: string;
+  avatarUrl: string | null;
+  createdAt: string;
+}
+
+export interface Contact {
+  id: string;
+  fullName: string;
+  avatarUrl: string | null;
+  online: boolean;
+  lastSeenAt: string | null;
+}
+
+export interface Image {
+  url: string;
+  thumbnailUrl: string;
+  width: number;
+  height: number;
+}
+
+export interface Message {
+  id: string;
+  conversationId: string;
+  seq: number;
+  clientMessageId: string;
+  senderId: string;
+  recipientId: string;
+  text: string | null;
+  image: Image | null;
+  createdAt: string;
+  editedAt: string | null;
+  deleted: boolean;
+}
+
+export interface Conversation {
+  id: string;
+  peer: Contact;
+  lastMessage: Message | null;
+  lastSeq: number;
+  unreadCount: number;
+  myReadSeq: number;
+  peerReadSeq: number;
+}
+
+export interface Media {
+  id: string;
+  url: string;
+  thumbnailUrl: string;
+  width: number;
+  height: number;
+  contentType: string;
+  bytes: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  next: string | null;
+}
+
+export interface MessagePage {
+  items: Message[];
+  hasMore: boolean;
+}
+
+// Hub events.
+export interface ReadUpTo {
+  conversationId: string;
+  readerId: string;
+  seq: number;
+}
+
+export interface TypingEvent {
+  conversationId: string;
+  userId: string;
+}
+
+export interface PresenceDelta {
+  userId: string;
+  online: boolean;
+  lastSeenAt: string | null;
+}

@@ -1,0 +1,80 @@
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import type { ChatClient, Connectivity } from '../chat/chatClient';
+import { Avatar } from './Avatar';
+import { ConversationView } from './ConversationView';
+import { ProfilePage } from './ProfilePage';
+import { Sidebar } from './Sidebar';
+import { useTheme, type Theme } from './theme';
+
+type Route = { kind: 'home' } | { kind: 'conversation'; peerId: string } | { kind: 'profile' };
+
+/** The signed-in app: top bar, connection banner, sidebar, and the open conversation or the profile. */
+export function Messenger({ client }: { client: ChatClient }) {
+  const state = useSyncExternalStore(client.subscribe, client.getState);
+  const route = useHashRoute();
+  const [theme, setTheme] = useTheme();
+
+  return (
+    <div className="messenger" data-view={route.kind}>
+      <header className="topbar">
+        <a className="brand" href="#/">Chat</a>
+        <label className="theme-picker">
+          <span className="visually-hidden">Theme</span>
+          <select value={theme} onChange={(e) => setTheme(e.target.value as Theme)} aria-label="Theme">
+            <option value="system">System theme</option>
+            <option value="light">Light</option>
+            <option value="dark">Dark</option>
+          </select>
+        </label>
+        <a className="me" href="#/profile" aria-label={`Your profile: ${state.me.fullName}`}>
+          <Avatar name={state.me.fullName} url={state.me.avatarUrl} />
+          <span className="me-name">{state.me.fullName}</span>
+        </a>
+      </header>
+      <ConnectionBanner connectivity={state.connectivity} />
+      <Sidebar client={client} state={state} selectedPeerId={route.kind === 'conversation' ? route.peerId : null} />
+      <main className="main">
+        {route.kind === 'conversation' && <ConversationView key={route.peerId} client={client} state={state} peerId={route.peerId} />}
+        {route.kind === 'profile' && <ProfilePage client={client} me={state.me} />}
+        {route.kind === 'home' && (
+          <div className="empty-state">
+            <h2>Welcome, {state.me.fullName}</h2>
+            <p>Choose a conversation, or find someone under People.</p>
+          </div>
+        )}
+      </main>
+    </div>
+  );
+}
+
+function ConnectionBanner({ connectivity }: { connectivity: Connectivity }) {
+  // "connecting" is the first second of every visit: not worth a banner unless it lasts.
+  const [shown, setShown] = useState(connectivity !== 'connecting');
+  useEffect(() => {
+    if (connectivity === 'online') return setShown(false);
+    if (connectivity !== 'connecting') return setShown(true);
+    const timer = setTimeout(() => setShown(true), 1500);
+    return () => clearTimeout(timer);
+  }, [connectivity]);
+  if (!shown || connectivity === 'online') return null;
+  const text = connectivity === 'offline'
+    ? 'You are offline. Messages you write are kept and sent when the connection is back.'
+    : 'Reconnecting… Messages you write are kept and sent when the connection is back.';
+  return <div className="banner" role="status" data-testid="connection-banner" data-state={connectivity}>{text}</div>;
+}
+
+function useHashRoute(): Route {
+  const [hash, setHash] = useState(location.hash);
+  useEffect(() => {
+    const onChange = () => setHash(location.hash);
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  }, []);
+  const conversation = /^#\/c\/(.+)$/.exec(hash);
+  if (conversation) return { kind: 'conversation', peerId: decodeURIComponent(conversation[1]) };
+  return hash === '#/profile' ? { kind: 'profile' } : { kind: 'home' };
+}
+
+export function conversationHref(peerId: string) {
+  return `#/c/${encodeURIComponent(peerId)}`;
+}

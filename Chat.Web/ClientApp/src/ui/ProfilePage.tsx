@@ -1,0 +1,54 @@
+import { useState, type FormEvent } from 'react';
+import type { User } from '../api/types';
+import type { ChatClient } from '../chat/chatClient';
+import { ApiError } from '../api/http';
+import { Avatar } from './Avatar';
+
+/** Name and avatar; log out here or everywhere. */
+export function ProfilePage({ client, me }: { client: ChatClient; me: User }) {
+  const [name, setName] = useState(me.fullName);
+  const [status, setStatus] = useState<{ kind: 'saved' | 'error'; text: string; field?: string } | null>(null);
+
+  const run = async (action: Promise<void>, done: string) => {
+    try {
+      await action;
+      setStatus({ kind: 'saved', text: done });
+    } catch (e) {
+      const error = e as Error;
+      setStatus({ kind: 'error', text: (e instanceof ApiError && (e.field('fullName') ?? e.field('file'))) || error.message });
+    }
+  };
+
+  const saveName = (event: FormEvent) => {
+    event.preventDefault();
+    void run(client.updateProfile(name), 'Name saved.');
+  };
+
+  return (
+    <section className="profile" aria-labelledby="profile-heading">
+      <a className="back" href="#/" aria-label="Back to conversations">‹</a>
+      <h2 id="profile-heading">Your profile</h2>
+      <div className="profile-avatar">
+        <Avatar name={me.fullName} url={me.avatarUrl} size="large" />
+        <label className="button">
+          Change photo
+          <input type="file" accept="image/jpeg,image/png,image/webp,image/gif" className="visually-hidden"
+                 onChange={(e) => e.target.files?.[0] && void run(client.updateAvatar(e.target.files[0]), 'Photo saved.')} />
+        </label>
+      </div>
+      <form onSubmit={saveName} className="field">
+        <label htmlFor="profile-name">Full name</label>
+        <div className="inline">
+          <input id="profile-name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
+          <button type="submit" className="primary" disabled={!name.trim() || name === me.fullName}>Save</button>
+        </div>
+      </form>
+      <p className="hint">Signed in as {me.email}</p>
+      {status && <p className={status.kind === 'error' ? 'form-error' : 'saved'} role="status">{status.text}</p>}
+      <div className="session-actions">
+        <button type="button" onClick={() => void run(client.logOut(false), '')}>Log out</button>
+        <button type="button" className="danger" onClick={() => void run(client.logOut(true), '')}>Log out everywhere</button>
+      </div>
+    </section>
+  );
+}
