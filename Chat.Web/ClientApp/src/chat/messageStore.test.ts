@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discard, empty, fail, outbox, receive, retry, write, type ConversationState, type Message } from './messageStore';
+import { discard, empty, fail, local, outbox, patch, receive, retry, write, type ConversationState, type Message } from './messageStore';
 
 const message = (seq: number, clientMessageId = `c${seq}`, changes: Partial<Message> = {}): Message => ({
   id: `m${seq}`, conversationId: 'a_b', seq, clientMessageId, senderId: 'a', recipientId: 'b',
@@ -80,5 +80,20 @@ describe('the catch-up point', () => {
   it('starts from the first seq loaded when history begins mid-conversation', () => {
     const state = receive(empty, message(51), message(52), message(53));
     expect(state.caughtUpTo).toBe(53);
+  });
+
+  it('keeps the refusal reason with a failed message and clears it on retry', () => {
+    let state = fail(write(empty, { clientMessageId: 'c1', text: 'x', mediaId: null }), 'c1', 'Text is too long.');
+    expect(local(state, 'c1')).toMatchObject({ status: 'failed', error: 'Text is too long.' });
+    state = retry(state, 'c1');
+    expect(local(state, 'c1')).toMatchObject({ status: 'pending', error: undefined });
+  });
+
+  it('remembers an uploaded image id, so a retry does not upload again', () => {
+    let state = write(empty, { clientMessageId: 'c1', text: null, mediaId: null, preview: { url: 'blob:1', width: 4, height: 3, progress: 0 } });
+    state = patch(state, 'c1', { mediaId: 'media-1' });
+    state = retry(fail(state, 'c1'), 'c1');
+    expect(outbox(state)).toMatchObject([{ clientMessageId: 'c1', mediaId: 'media-1' }]);
+    expect(local(receive(state, message(1, 'c1')), 'c1')).toBeUndefined();
   });
 });

@@ -3,6 +3,7 @@ import type { Image } from '../api/types';
 import type { ChatClient, ChatState } from '../chat/chatClient';
 import { Avatar } from './Avatar';
 import { dayKey, formatDay } from './format';
+import { Icon } from './Icon';
 import { ImageViewer } from './ImageViewer';
 import { LocalMessageItem, MessageItem } from './MessageItem';
 import { presenceText } from './Sidebar';
@@ -28,9 +29,12 @@ export function ConversationView({ client, state, peerId }: Props) {
   const [viewing, setViewing] = useState<Image | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
 
-  // The unread marker sits where the user had read up to when the conversation opened.
-  const [readWhenOpened, setReadWhenOpened] = useState<number | null>(null);
-  if (readWhenOpened === null && thread?.status === 'ready') setReadWhenOpened(state.reads[peerId]?.mine ?? 0);
+  // The unread marker sits where the user had read up to when the conversation opened; what
+  // arrives while it is open is seen as it comes, and gets no marker.
+  const [opened, setOpened] = useState<{ read: number; newest: number } | null>(null);
+  if (opened === null && thread?.status === 'ready') {
+    setOpened({ read: state.reads[peerId]?.mine ?? 0, newest: thread.messages.confirmed.at(-1)?.seq ?? 0 });
+  }
 
   useEffect(() => void client.openThread(peerId), [client, peerId]);
 
@@ -66,8 +70,7 @@ export function ConversationView({ client, state, peerId }: Props) {
     return () => document.removeEventListener('visibilitychange', markSeen);
   }, [markSeen, confirmed]);
 
-  const unreadFrom = readWhenOpened === null ? undefined
-    : confirmed.find((m) => m.seq > readWhenOpened && m.senderId === peerId)?.seq;
+  const unreadFrom = opened && confirmed.find((m) => m.seq > opened.read && m.seq <= opened.newest && m.senderId === peerId)?.seq;
 
   let previousDay = '';
   const daySeparator = (iso: string) => {
@@ -155,11 +158,11 @@ function Composer({ name, onTyping, onSend }: ComposerProps) {
     <form className="composer" onSubmit={submit} aria-label="Write a message">
       <input ref={picker} type="file" accept="image/jpeg,image/png,image/webp,image/gif" hidden
              data-testid="attach-input" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-      <button type="button" className="icon" aria-label="Attach an image" onClick={() => picker.current?.click()}>📎</button>
+      <button type="button" className="icon" aria-label="Attach an image" onClick={() => picker.current?.click()}><Icon name="attach" /></button>
       <div className="composer-body">
         {file && (
           <p className="attachment">
-            <span>🖼 {file.name}</span>
+            <span><Icon name="photo" /> {file.name}</span>
             <button type="button" className="link" onClick={() => { setFile(null); picker.current!.value = ''; }}>Remove</button>
           </p>
         )}

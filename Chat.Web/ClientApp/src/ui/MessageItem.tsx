@@ -3,6 +3,7 @@ import type { Image, Message } from '../api/types';
 import type { ChatClient } from '../chat/chatClient';
 import type { LocalMessage } from '../chat/messageStore';
 import { formatTime } from './format';
+import { Icon } from './Icon';
 import { RichText } from './RichText';
 
 interface Props {
@@ -86,7 +87,7 @@ export function LocalMessageItem({ message: m, onRetry, onDiscard }: LocalProps)
         {m.text && <p className="text"><RichText text={m.text} /></p>}
         <p className="meta">
           {m.status === 'pending'
-            ? <span className="receipt" aria-label="Sending">🕓</span>
+            ? <span className="receipt"><Icon name="clock" label="Sending" /></span>
             : <span className="failed" role="alert">Not sent{m.error ? `: ${m.error}` : ''}</span>}
         </p>
       </div>

@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Contact, Conversation } from '../api/types';
 import type { ChatClient, ChatState, Presence } from '../chat/chatClient';
 import { Avatar } from './Avatar';
+import { Icon } from './Icon';
 import { formatLastSeen, formatWhen } from './format';
 import { conversationHref } from './Messenger';
 
@@ -92,7 +93,7 @@ function ConversationRow({ conversation: c, me, presence, selected }: { conversa
             {last && <time className="row-time" dateTime={last.createdAt}>{formatWhen(last.createdAt)}</time>}
           </span>
           <span className="row-sub">
-            <span className="preview">{last?.image && !last.deleted ? '📷 ' : ''}{preview}</span>
+            <span className="preview">{last?.image && !last.deleted && <Icon name="photo" />} {preview}</span>
             {c.unreadCount > 0 && !selected && (
               <span className="badge" data-testid="unread" aria-label={`${c.unreadCount} unread`}>{c.unreadCount}</span>
             )}
