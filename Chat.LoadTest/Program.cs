@@ -3,19 +3,30 @@ using Chat.LoadTest.Scenarios;
 // Drives a running Chat cluster through its public API only, as real clients would.
 //   dotnet run -c Release --project Chat.LoadTest -- accounts --url http://localhost:5181 --users 200 --concurrency 8
 //   dotnet run -c Release --project Chat.LoadTest -- messages --url http://localhost:5180 --pairs 10 --rate 20 --duration 20
+//   dotnet run -c Release --project Chat.LoadTest -- max-rate --pairs 50 --bound-ms 50 --mongo mongodb://...
 var options = Arguments.Parse(args.Skip(1));
+var invariant = System.Globalization.CultureInfo.InvariantCulture;
+MessagesScenario.Options MessagesOptions() => new(
+    new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
+    int.Parse(options.GetValueOrDefault("pairs", "10")),
+    double.Parse(options.GetValueOrDefault("rate", "20"), invariant),
+    TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "20"), invariant)),
+    TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "3"), invariant)),
+    MongoConnectionString: options.GetValueOrDefault("mongo"));
+
 return args.FirstOrDefault() switch
 {
     "accounts" => await AccountsScenario.RunAsync(
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
         int.Parse(options.GetValueOrDefault("users", "200")),
         int.Parse(options.GetValueOrDefault("concurrency", "8"))),
-    "messages" => await RunMessagesAsync(new MessagesScenario.Options(
-        new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
-        int.Parse(options.GetValueOrDefault("pairs", "10")),
-        double.Parse(options.GetValueOrDefault("rate", "20"), System.Globalization.CultureInfo.InvariantCulture),
-        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "20"), System.Globalization.CultureInfo.InvariantCulture)),
-        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "3"), System.Globalization.CultureInfo.InvariantCulture)))),
+    "messages" => await RunMessagesAsync(MessagesOptions()),
+    "max-rate" => await RunMaxRateAsync(new MaxRateScenario.Options(
+        MessagesOptions() with { Duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "15"), invariant)) },
+        double.Parse(options.GetValueOrDefault("bound-ms", "50"), invariant),
+        double.Parse(options.GetValueOrDefault("from", "50"), invariant),
+        double.Parse(options.GetValueOrDefault("max", "3200"), invariant),
+        int.Parse(options.GetValueOrDefault("refinements", "3")))),
     "idle-connections" => await RunIdleConnectionsAsync(
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
         int.Parse(options.GetValueOrDefault("connections", "2000"))),
@@ -32,15 +43,40 @@ static async Task<int> RunMessagesAsync(MessagesScenario.Options options)
     var report = await MessagesScenario.RunAsync(options, line => Console.Error.Write($"\r  {line}   "));
     Console.Error.WriteLine();
     MessagesScenario.Print(options, report);
-    WriteJson("messages", new
-    {
-        options.Pairs, options.Rate, DurationSeconds = options.Duration.TotalSeconds, report.Sent, report.Throughput,
-        report.Errors, report.Lost, report.Duplicates, report.OutOfOrder, report.CpuMsPerMessageAboveIdle,
-        Ack = Summary(report.Ack), ServerTime = Summary(report.ServerTime), Delivery = Summary(report.Delivery),
-        SameReplica = Summary(report.SameReplica), CrossReplica = Summary(report.CrossReplica),
-    });
+    WriteJson("messages", MessagesJson(options.Pairs, options.Rate, options.Duration, report));
     return report.Clean ? 0 : 1;
 }
+
+static async Task<int> RunMaxRateAsync(MaxRateScenario.Options options)
+{
+    Console.WriteLine($"max-rate: the highest rate with p99 delivery ≤ {options.BoundMs} ms; {options.Step.Pairs} pairs, " +
+        $"steps of {options.Step.Duration.TotalSeconds} s from {options.StartRate} msg/s, via {options.Step.Url}" +
+        (options.Step.MongoConnectionString is null ? "" : ", deleting verified messages"));
+    var result = await MaxRateScenario.RunAsync(options, step =>
+    {
+        Console.Error.WriteLine();
+        Console.WriteLine($"{step.Rate,7:F0} msg/s → {step.Report.Throughput,7:F1} achieved; ack p99 {step.Report.Ack.Percentile(99),7:F1} ms; " +
+            $"server p99 {step.Report.ServerTime.Percentile(99),6:F1} ms; delivery p50 {step.Report.Delivery.Median,6:F1} p99 {step.Report.Delivery.Percentile(99),7:F1} ms; " +
+            $"CPU {step.Report.CpuMsPerMessageAboveIdle,5:F2} ms/msg; {(step.Passed ? "pass" : "FAIL")}: {step.Verdict}");
+    }, line => Console.Error.Write($"\r  {line}   "));
+    Console.WriteLine(result.HighestPassingRate is { } rate
+        ? $"highest rate with p99 delivery ≤ {options.BoundMs} ms: {rate:F0} msg/s"
+        : $"no rate tried kept p99 delivery ≤ {options.BoundMs} ms");
+    WriteJson("max-rate", new
+    {
+        options.BoundMs, result.HighestPassingRate,
+        Steps = result.Steps.Select(s => new { s.Rate, s.Passed, s.Verdict, Report = MessagesJson(options.Step.Pairs, s.Rate, options.Step.Duration, s.Report) }),
+    });
+    return result.HighestPassingRate is null ? 1 : 0;
+}
+
+static object MessagesJson(int pairs, double rate, TimeSpan duration, MessagesScenario.Report report) => new
+{
+    Pairs = pairs, Rate = rate, DurationSeconds = duration.TotalSeconds, report.Sent, report.Throughput,
+    report.Errors, report.Lost, report.Duplicates, report.OutOfOrder, report.CpuMsPerMessageAboveIdle, report.PrunedMessages,
+    Ack = Summary(report.Ack), ServerTime = Summary(report.ServerTime), Delivery = Summary(report.Delivery),
+    SameReplica = Summary(report.SameReplica), CrossReplica = Summary(report.CrossReplica),
+};
 
 static async Task<int> RunIdleConnectionsAsync(Uri url, int connections)
 {
@@ -69,7 +105,9 @@ static void WriteJson(string scenario, object report)
 static int Usage()
 {
     Console.Error.WriteLine("usage: Chat.LoadTest accounts [--url URL] [--users N] [--concurrency N]");
-    Console.Error.WriteLine("       Chat.LoadTest messages [--url URL] [--pairs N] [--rate MSG_PER_S] [--duration S] [--warmup S]");
+    Console.Error.WriteLine("       Chat.LoadTest messages [--url URL] [--pairs N] [--rate MSG_PER_S] [--duration S] [--warmup S] [--mongo CONNECTION_STRING]");
+    Console.Error.WriteLine("       Chat.LoadTest max-rate [--url URL] [--pairs N] [--bound-ms MS] [--from MSG_PER_S] [--max MSG_PER_S] [--refinements N] [--duration S] [--mongo CONNECTION_STRING]");
+    Console.Error.WriteLine("       (--mongo: the cluster's database; verified messages are deleted during the run to keep the stand-in fast)");
     Console.Error.WriteLine("       Chat.LoadTest idle-connections [--url URL] [--connections N]   (local cluster only)");
     Console.Error.WriteLine("       Chat.LoadTest presence-crash [--url URL] [--kills N]   (kills API replicas: local cluster only)");
     return 2;

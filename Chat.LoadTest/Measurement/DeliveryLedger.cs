@@ -29,6 +29,9 @@ public sealed class DeliveryLedger
     public long Lost => _inFlight.Count;
 
     public IReadOnlyCollection<TimeSpan> Acks => _acks;
+
+    /// <summary>The highest seq delivered in each conversation.</summary>
+    public IReadOnlyDictionary<string, long> HighestDeliveredSeqs => _lastSeq;
     public IEnumerable<TimeSpan> Deliveries(bool? crossReplica = null) =>
         _deliveries.Where(d => crossReplica is null || d.CrossReplica == crossReplica).Select(d => d.Latency);
 

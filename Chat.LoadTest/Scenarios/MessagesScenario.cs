@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Chat.LoadTest.Clients;
 using Chat.LoadTest.Measurement;
+using Chat.LoadTest.Storage;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.LoadTest.Scenarios;
@@ -18,63 +19,100 @@ namespace Chat.LoadTest.Scenarios;
 /// </summary>
 public static class MessagesScenario
 {
-    public sealed record Options(Uri Url, int Pairs, double Rate, TimeSpan Duration, TimeSpan Warmup, bool MeasureCpu = true);
+    /// <param name="MongoConnectionString">When given, verified messages are deleted during the run (see VerifiedMessagePruner).</param>
+    public sealed record Options(Uri Url, int Pairs, double Rate, TimeSpan Duration, TimeSpan Warmup, bool MeasureCpu = true,
+        string? MongoConnectionString = null);
 
     public sealed record Report(
         long Sent, double Throughput, long Errors, long Lost, long Duplicates, long OutOfOrder,
         LatencyStats Ack, LatencyStats ServerTime, LatencyStats Delivery, LatencyStats SameReplica, LatencyStats CrossReplica,
-        double? CpuMsPerMessageAboveIdle)
+        double? CpuMsPerMessageAboveIdle, long? PrunedMessages)
     {
         public bool Clean => Errors + Lost + Duplicates + OutOfOrder == 0;
     }
 
     private sealed record Message(string Id, string ConversationId, long Seq, string ClientMessageId, DateTime CreatedAt);
 
-    private sealed record Pair(HttpClient Sender, string RecipientId, HubConnection Recipient, string RecipientReplica);
+    internal sealed record Pair(HttpClient Sender, string RecipientId, HubConnection Recipient, string RecipientReplica);
+
+    /// <summary>Signed-up, connected pairs, reusable across runs (the max-rate search runs many).</summary>
+    public sealed class Crowd : IAsyncDisposable
+    {
+        private readonly List<Pair> _pairs = [];
+
+        public string Run { get; } = Guid.NewGuid().ToString("N")[..8];
+
+        /// <summary>The ledger of the run in progress; pushes are recorded in it.</summary>
+        public DeliveryLedger Ledger { get; set; } = new();
+
+        internal IReadOnlyList<Pair> Pairs => _pairs;
+
+        public static async Task<Crowd> ConnectAsync(Uri url, int pairs)
+        {
+            var crowd = new Crowd();
+            for (var i = 0; i < pairs; i++)
+            {
+                var sender = await ChatSession.SignUpAsync(url, $"load-{crowd.Run}-s{i}");
+                var recipient = await ChatSession.SignUpAsync(url, $"load-{crowd.Run}-r{i}");
+                var hub = recipient.Hub(url);
+                await hub.StartAsync();
+                var replica = await hub.InvokeAsync<string>("Ping");
+                hub.On<Message>("MessageReceived", message =>
+                {
+                    crowd.Ledger.Delivered(message.ConversationId, message.Id, message.ClientMessageId, message.Seq, replica, Stopwatch.GetTimestamp());
+                    _ = hub.SendAsync("ConfirmDelivery", message.Id, message.CreatedAt);
+                });
+                crowd._pairs.Add(new Pair(sender.Http(url), recipient.UserId, hub, replica));
+            }
+            return crowd;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            foreach (var pair in _pairs)
+            {
+                await pair.Recipient.DisposeAsync();
+                pair.Sender.Dispose();
+            }
+        }
+    }
 
     public static async Task<Report> RunAsync(Options options, Action<string>? progress = null)
     {
-        var url = options.Url;
-        var ledger = new DeliveryLedger();
+        await using var crowd = await Crowd.ConnectAsync(options.Url, options.Pairs);
+        return await RunAsync(crowd, options, progress);
+    }
+
+    public static async Task<Report> RunAsync(Crowd crowd, Options options, Action<string>? progress = null)
+    {
+        var ledger = crowd.Ledger = new DeliveryLedger();
         var serverTimes = new System.Collections.Concurrent.ConcurrentBag<TimeSpan>();
-        var run = Guid.NewGuid().ToString("N")[..8];
+        await using var pruner = options.MongoConnectionString is { } mongo
+            ? new VerifiedMessagePruner(mongo, () => ledger.HighestDeliveredSeqs)
+            : null;
 
-        var pairs = new List<Pair>();
-        for (var i = 0; i < options.Pairs; i++)
-        {
-            var sender = await ChatSession.SignUpAsync(url, $"load-{run}-s{i}");
-            var recipient = await ChatSession.SignUpAsync(url, $"load-{run}-r{i}");
-            var hub = recipient.Hub(url);
-            await hub.StartAsync();
-            var replica = await hub.InvokeAsync<string>("Ping");
-            hub.On<Message>("MessageReceived", message =>
-            {
-                ledger.Delivered(message.ConversationId, message.Id, message.ClientMessageId, message.Seq, replica, Stopwatch.GetTimestamp());
-                _ = hub.SendAsync("ConfirmDelivery", message.Id, message.CreatedAt);
-            });
-            pairs.Add(new Pair(sender.Http(url), recipient.UserId, hub, replica));
-        }
-
+        var pairs = crowd.Pairs;
         var total = options.Warmup + options.Duration;
-        var interval = TimeSpan.FromSeconds(options.Pairs / options.Rate); // each pair sends at rate / pairs
+        var interval = TimeSpan.FromSeconds(pairs.Count / options.Rate); // each pair sends at rate / pairs
         var started = Stopwatch.GetTimestamp();
         var cpuAtMeasurementStart = new Lazy<TimeSpan>(() => ApiProcesses.Cpu());
         var progressTimer = new Timer(_ => progress?.Invoke(
-            $"{Stopwatch.GetElapsedTime(started).TotalSeconds,5:F0} s  sent {ledger.SentCount,6}  delivered {ledger.DeliveredCount,6}  errors {ledger.Errors}"),
+            $"{Stopwatch.GetElapsedTime(started).TotalSeconds,5:F0} s  sent {ledger.SentCount,6}  delivered {ledger.DeliveredCount,6}  errors {ledger.Errors}" +
+            (pruner is null ? "" : $"  pruned {pruner.Deleted,6}")),
             null, 1000, 1000);
 
         await Task.WhenAll(pairs.Select(async (pair, index) =>
         {
             // The pairs' send times are spread over one interval; each pair sends in turn (one
             // sender per conversation, so its pushes must arrive in seq order).
-            var next = TimeSpan.FromTicks(interval.Ticks * index / options.Pairs);
+            var next = TimeSpan.FromTicks(interval.Ticks * index / pairs.Count);
             while (next < total)
             {
                 var wait = next - Stopwatch.GetElapsedTime(started);
                 if (wait > TimeSpan.Zero) await Task.Delay(wait);
                 var measured = next >= options.Warmup;
                 if (measured && options.MeasureCpu) _ = cpuAtMeasurementStart.Value;
-                await SendOneAsync(pair, $"load {run} {next.TotalMilliseconds:F0}", measured, ledger, serverTimes);
+                await SendOneAsync(pair, $"load {crowd.Run} {next.TotalMilliseconds:F0}", measured, ledger, serverTimes);
                 next += interval;
             }
         }));
@@ -95,16 +133,12 @@ public static class MessagesScenario
             var idlePerSecond = (ApiProcesses.Cpu() - idleStart) / idleWindow.TotalSeconds;
             cpuPerMessage = (cpuUsed - idlePerSecond * elapsed.TotalSeconds).TotalMilliseconds / Math.Max(measuredSends, 1);
         }
-        foreach (var pair in pairs)
-        {
-            await pair.Recipient.DisposeAsync();
-            pair.Sender.Dispose();
-        }
+        if (pruner is not null) await pruner.PruneAsync();
 
         return new Report(measuredSends, measuredSends / elapsed.TotalSeconds, ledger.Errors, ledger.Lost, ledger.Duplicates, ledger.OutOfOrder,
             new LatencyStats(ledger.Acks), new LatencyStats(serverTimes), new LatencyStats(ledger.Deliveries()),
             new LatencyStats(ledger.Deliveries(crossReplica: false)), new LatencyStats(ledger.Deliveries(crossReplica: true)),
-            cpuPerMessage);
+            cpuPerMessage, pruner?.Deleted);
     }
 
     private static async Task SendOneAsync(Pair pair, string text, bool measured, DeliveryLedger ledger,
@@ -139,6 +173,9 @@ public static class MessagesScenario
         Line("delivery, cross replica", report.CrossReplica);
         Line("delivery, all", report.Delivery);
         if (report.CpuMsPerMessageAboveIdle is { } cpu) Console.WriteLine($"API CPU per message, all replicas, above idle: {cpu:F2} ms");
+        Console.WriteLine(report.PrunedMessages is { } pruned
+            ? $"database kept small: {pruned} verified messages deleted during the run"
+            : "database not pruned (no --mongo given): every message of the run stays stored");
 
         static void Line(string what, LatencyStats stats) => Console.WriteLine(
             $"{what,-30} n={stats.Count,6}  p50={stats.Median,7:F2}  p90={stats.Percentile(90),7:F2}  p99={stats.Percentile(99),7:F2}  " +

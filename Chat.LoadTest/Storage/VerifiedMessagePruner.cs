@@ -1,0 +1,65 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Chat.LoadTest.Storage;
+
+/// <summary>
+/// Keeps the messages collection small during a long run by deleting what the run has already
+/// verified: in each conversation, every message below the highest seq delivered to the
+/// recipient. The highest stays, because the server stores the next message at highest + 1.
+/// Needed with the stand-in database, which slows quadratically with a collection's size
+/// (DESIGN.md); harmless with a real MongoDB. Verification itself is done on pushes, which do
+/// not depend on the stored copy.
+/// </summary>
+public sealed class VerifiedMessagePruner : IAsyncDisposable
+{
+    private readonly IMongoCollection<BsonDocument> _messages;
+    private readonly Func<IReadOnlyDictionary<string, long>> _highestDelivered;
+    private readonly Dictionary<string, long> _prunedBelow = new();
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public long Deleted { get; private set; }
+
+    /// <param name="connectionString">The cluster's database (it must name the database, as the AppHost's chatdb does).</param>
+    public VerifiedMessagePruner(string connectionString, Func<IReadOnlyDictionary<string, long>> highestDelivered, TimeSpan? every = null)
+    {
+        var url = MongoUrl.Create(connectionString);
+        _messages = new MongoClient(url).GetDatabase(url.DatabaseName ?? "chatdb").GetCollection<BsonDocument>("messages");
+        _highestDelivered = highestDelivered;
+        _loop = RunAsync(every ?? TimeSpan.FromSeconds(1));
+    }
+
+    private async Task RunAsync(TimeSpan every)
+    {
+        using var timer = new PeriodicTimer(every);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token)) await PruneAsync(_stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public async Task PruneAsync(CancellationToken cancellationToken = default)
+    {
+        var filters = _highestDelivered()
+            .Where(c => c.Value > _prunedBelow.GetValueOrDefault(c.Key))
+            .Select(c => (Conversation: c.Key, Below: c.Value))
+            .ToList();
+        if (filters.Count == 0) return;
+        var builder = Builders<BsonDocument>.Filter;
+        var filter = builder.Or(filters.Select(f => builder.Eq("conversationId", f.Conversation) & builder.Lt("seq", f.Below)));
+        var result = await _messages.DeleteManyAsync(filter, cancellationToken);
+        Deleted += result.DeletedCount;
+        foreach (var (conversation, below) in filters) _prunedBelow[conversation] = below;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+    }
+}
