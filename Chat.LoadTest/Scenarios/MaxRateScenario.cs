@@ -17,7 +17,7 @@ public static class MaxRateScenario
 
     public static async Task<Result> RunAsync(Options options, Action<Step> onStep, Action<string>? progress = null)
     {
-        await using var crowd = await MessagesScenario.Crowd.ConnectAsync(options.Step.Url, options.Step.Pairs);
+        await using var crowd = await MessagesScenario.Crowd.ConnectAsync(options.Step.Url, options.Step.Pairs, options.Step.MongoConnectionString);
         var steps = new List<Step>();
         double? passing = null, failing = null;
 

@@ -19,7 +19,7 @@ namespace Chat.LoadTest.Scenarios;
 /// </summary>
 public static class MessagesScenario
 {
-    /// <param name="MongoConnectionString">When given, verified messages are deleted during the run (see VerifiedMessagePruner).</param>
+    /// <param name="MongoConnectionString">When given, verified messages are deleted during the run and all of them at its end (see VerifiedMessagePruner).</param>
     public sealed record Options(Uri Url, int Pairs, double Rate, TimeSpan Duration, TimeSpan Warmup, bool MeasureCpu = true,
         string? MongoConnectionString = null);
 
@@ -45,11 +45,18 @@ public static class MessagesScenario
         /// <summary>The ledger of the run in progress; pushes are recorded in it.</summary>
         public DeliveryLedger Ledger { get; set; } = new();
 
+        /// <summary>Deletes verified messages while the crowd's runs go on, when a database was given.</summary>
+        public VerifiedMessagePruner? Pruner { get; private set; }
+
         internal IReadOnlyList<Pair> Pairs => _pairs;
 
-        public static async Task<Crowd> ConnectAsync(Uri url, int pairs)
+        public static async Task<Crowd> ConnectAsync(Uri url, int pairs, string? mongoConnectionString = null)
         {
             var crowd = new Crowd();
+            if (mongoConnectionString is not null)
+            {
+                crowd.Pruner = new VerifiedMessagePruner(mongoConnectionString, () => crowd.Ledger.HighestDeliveredSeqs);
+            }
             for (var i = 0; i < pairs; i++)
             {
                 var sender = await ChatSession.SignUpAsync(url, $"load-{crowd.Run}-s{i}");
@@ -69,6 +76,7 @@ public static class MessagesScenario
 
         public async ValueTask DisposeAsync()
         {
+            if (Pruner is not null) await Pruner.DisposeAsync();
             foreach (var pair in _pairs)
             {
                 await pair.Recipient.DisposeAsync();
@@ -79,7 +87,7 @@ public static class MessagesScenario
 
     public static async Task<Report> RunAsync(Options options, Action<string>? progress = null)
     {
-        await using var crowd = await Crowd.ConnectAsync(options.Url, options.Pairs);
+        await using var crowd = await Crowd.ConnectAsync(options.Url, options.Pairs, options.MongoConnectionString);
         return await RunAsync(crowd, options, progress);
     }
 
@@ -87,9 +95,8 @@ public static class MessagesScenario
     {
         var ledger = crowd.Ledger = new DeliveryLedger();
         var serverTimes = new System.Collections.Concurrent.ConcurrentBag<TimeSpan>();
-        await using var pruner = options.MongoConnectionString is { } mongo
-            ? new VerifiedMessagePruner(mongo, () => ledger.HighestDeliveredSeqs)
-            : null;
+        var pruner = crowd.Pruner;
+        var prunedBefore = pruner?.Deleted ?? 0;
 
         var pairs = crowd.Pairs;
         var total = options.Warmup + options.Duration;
@@ -98,7 +105,7 @@ public static class MessagesScenario
         var cpuAtMeasurementStart = new Lazy<TimeSpan>(() => ApiProcesses.Cpu());
         var progressTimer = new Timer(_ => progress?.Invoke(
             $"{Stopwatch.GetElapsedTime(started).TotalSeconds,5:F0} s  sent {ledger.SentCount,6}  delivered {ledger.DeliveredCount,6}  errors {ledger.Errors}" +
-            (pruner is null ? "" : $"  pruned {pruner.Deleted,6}")),
+            (pruner is null ? "" : $"  pruned {pruner.Deleted - prunedBefore,6}")),
             null, 1000, 1000);
 
         await Task.WhenAll(pairs.Select(async (pair, index) =>
@@ -134,11 +141,12 @@ public static class MessagesScenario
             cpuPerMessage = (cpuUsed - idlePerSecond * elapsed.TotalSeconds).TotalMilliseconds / Math.Max(measuredSends, 1);
         }
         if (pruner is not null) await pruner.PruneAsync();
+        long? pruned = pruner is null ? null : pruner.Deleted - prunedBefore;
 
         return new Report(measuredSends, measuredSends / elapsed.TotalSeconds, ledger.Errors, ledger.Lost, ledger.Duplicates, ledger.OutOfOrder,
             new LatencyStats(ledger.Acks), new LatencyStats(serverTimes), new LatencyStats(ledger.Deliveries()),
             new LatencyStats(ledger.Deliveries(crossReplica: false)), new LatencyStats(ledger.Deliveries(crossReplica: true)),
-            cpuPerMessage, pruner?.Deleted);
+            cpuPerMessage, pruned);
     }
 
     private static async Task SendOneAsync(Pair pair, string text, bool measured, DeliveryLedger ledger,

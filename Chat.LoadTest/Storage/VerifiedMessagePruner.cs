@@ -6,7 +6,8 @@ namespace Chat.LoadTest.Storage;
 /// <summary>
 /// Keeps the messages collection small during a long run by deleting what the run has already
 /// verified: in each conversation, every message below the highest seq delivered to the
-/// recipient. The highest stays, because the server stores the next message at highest + 1.
+/// recipient. The highest stays while the run may still send (the server stores the next
+/// message at highest + 1); at the end of the run it goes too.
 /// Needed with the stand-in database, which slows quadratically with a collection's size
 /// (DESIGN.md); harmless with a real MongoDB. Verification itself is done on pushes, which do
 /// not depend on the stored copy.
@@ -35,18 +36,19 @@ public sealed class VerifiedMessagePruner : IAsyncDisposable
         using var timer = new PeriodicTimer(every);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token)) await PruneAsync(_stop.Token);
+            while (await timer.WaitForNextTickAsync(_stop.Token)) await PruneAsync(cancellationToken: _stop.Token);
         }
         catch (OperationCanceledException)
         {
         }
     }
 
-    public async Task PruneAsync(CancellationToken cancellationToken = default)
+    /// <param name="final">No more sends: delete the highest verified message of each conversation too.</param>
+    public async Task PruneAsync(bool final = false, CancellationToken cancellationToken = default)
     {
         var filters = _highestDelivered()
-            .Where(c => c.Value > _prunedBelow.GetValueOrDefault(c.Key))
-            .Select(c => (Conversation: c.Key, Below: c.Value))
+            .Select(c => (Conversation: c.Key, Below: final ? c.Value + 1 : c.Value))
+            .Where(c => c.Below > _prunedBelow.GetValueOrDefault(c.Conversation))
             .ToList();
         if (filters.Count == 0) return;
         var builder = Builders<BsonDocument>.Filter;
@@ -56,10 +58,12 @@ public sealed class VerifiedMessagePruner : IAsyncDisposable
         foreach (var (conversation, below) in filters) _prunedBelow[conversation] = below;
     }
 
+    /// <summary>Stops, then deletes every verified message left (the run is over).</summary>
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();
+        await PruneAsync(final: true);
     }
 }

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using System.Net.Http.Json;
 using Chat.Tests.Cluster;
 using Chat.Tests.Support;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -227,6 +228,65 @@ public sealed class WebClientTests(ClusterFixture cluster, BrowserFixture browse
         var stored = (await api.HistoryAsync(await MeAsync(person))).Items.Single();
         Assert.True(stored.Deleted);
         await person.Page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task Profile_changes_show_at_once_and_log_out_everywhere_signs_out_the_other_browser()
+    {
+        var email = ChatApiClient.NewEmail("fay");
+        var laptop = await NewPersonAsync();
+        await laptop.SignUpAsync("Fay", email);
+        var phone = await NewPersonAsync();
+        await phone.LogInAsync(email);
+
+        await laptop.Page.GetByRole(AriaRole.Link, new() { NameRegex = new("^Your profile") }).ClickAsync();
+        await laptop.Page.GetByLabel("Full name").FillAsync("Fay Hart");
+        await laptop.Page.GetByRole(AriaRole.Button, new() { Name = "Save" }).ClickAsync();
+        await Expect(laptop.Page.GetByRole(AriaRole.Link, new() { Name = "Your profile: Fay Hart" })).ToBeVisibleAsync();
+        await laptop.Page.GetByLabel("Change photo").SetInputFilesAsync(new FilePayload
+        {
+            Name = "me.jpg", MimeType = "image/jpeg", Buffer = TestImages.Jpeg(300, 300),
+        });
+        await Expect(laptop.Page.Locator(".topbar .avatar img")).ToHaveAttributeAsync("src", new Regex("^/media/"));
+        await BrowserFixture.ScreenshotAsync(laptop.Page, "profile");
+
+        // The phone's open connection is closed by the server and its session is gone: back to log-in.
+        await laptop.Page.GetByRole(AriaRole.Button, new() { Name = "Log out everywhere" }).ClickAsync();
+        await Expect(laptop.Page.GetByRole(AriaRole.Form, new() { Name = "Log in" })).ToBeVisibleAsync();
+        await Expect(phone.Page.GetByRole(AriaRole.Form, new() { Name = "Log in" })).ToBeVisibleAsync();
+        await laptop.Page.Context.CloseAsync();
+        await phone.Page.Context.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_main_screens_have_no_serious_accessibility_violations()
+    {
+        var person = await NewPersonAsync();
+        await AssertAccessibleAsync(person.Page, "log-in");
+        await person.SignUpAsync("Gil", ChatApiClient.NewEmail("gil"));
+        using var api = ChatApiClient.For(cluster.WebEndpoint);
+        var peer = await api.NewUserAsync("Hana");
+        await api.SendAsync(await MeAsync(person), "Hello Gil, see https://example.com");
+        await person.Page.GotoAsync($"/#/c/{peer.Id}");
+        await person.SendAsync("Hi Hana");
+        await Expect(person.Message("Hi Hana")).ToHaveAttributeAsync("data-status", "sent");
+        await AssertAccessibleAsync(person.Page, "conversation");
+        await person.Page.GetByLabel("Theme").SelectOptionAsync("dark");
+        await AssertAccessibleAsync(person.Page, "conversation, dark");
+        await person.Page.GotoAsync("/#/profile");
+        await AssertAccessibleAsync(person.Page, "profile");
+        await person.Page.Context.CloseAsync();
+    }
+
+    /// <summary>axe-core's rules (contrast, names, roles, structure) on the page as it is now.</summary>
+    private static async Task AssertAccessibleAsync(IPage page, string screen)
+    {
+        var result = await page.RunAxe();
+        var serious = result.Violations
+            .Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{screen}: {v.Id} ({v.Impact}) {v.Help}: {string.Join(" | ", v.Nodes.Take(3).Select(n => n.Html))}")
+            .ToList();
+        Assert.True(serious.Count == 0, string.Join(Environment.NewLine, serious));
     }
 
     private async Task<ChatPage> NewPersonAsync() => new(await browsers.NewPersonAsync(cluster.WebEndpoint));

@@ -77,7 +77,7 @@ export function ConversationView({ client, state, peerId }: Props) {
     const day = dayKey(iso);
     if (day === previousDay) return null;
     previousDay = day;
-    return <li className="day" role="separator"><span>{formatDay(iso)}</span></li>;
+    return <li className="day"><span>{formatDay(iso)}</span></li>;
   };
 
   return (
@@ -106,7 +106,7 @@ export function ConversationView({ client, state, peerId }: Props) {
           {confirmed.map((m) => (
             <Fragment key={m.id}>
               {daySeparator(m.createdAt)}
-              {m.seq === unreadFrom && <li className="unread-marker" role="separator" data-testid="unread-marker"><span>New messages</span></li>}
+              {m.seq === unreadFrom && <li className="unread-marker" data-testid="unread-marker"><span>New messages</span></li>}
               <MessageItem client={client} message={m} mine={m.senderId === state.me.id} read={m.seq <= peerRead}
                            editing={editingId === m.id} onEdit={setEditingId} onOpenImage={setViewing} />
             </Fragment>

@@ -26,8 +26,9 @@ export function Messenger({ client }: { client: ChatClient }) {
             <option value="dark">Dark</option>
           </select>
         </label>
-        <a className="me" href="#/profile" aria-label={`Your profile: ${state.me.fullName}`}>
+        <a className="me" href="#/profile">
           <Avatar name={state.me.fullName} url={state.me.avatarUrl} />
+          <span className="visually-hidden">Your profile: </span>
           <span className="me-name">{state.me.fullName}</span>
         </a>
       </header>
