@@ -20,5 +20,5 @@ export function Avatar({ name, url, online, size = 'small' }: Props) {
 function colorFor(name: string) {
   let hash = 0;
   for (const ch of name) hash = (hash * 31 + ch.charCodeAt(0)) | 0;
-  return `hsl(${Math.abs(hash) % 360} 45% 45%)`;
+  return `hsl(${Math.abs(hash) % 360} 50% 30%)`; // dark enough for white initials on every hue
 }
