@@ -31,11 +31,13 @@ var api = builder.AddProject<Projects.Chat_Api>("api")
     .WithReference(chatdb).WaitFor(chatdb)
     .WithEnvironment("Auth__SigningKey", signingKey)
     .WithImageStorage(report)
+    .WithTraceSampling(builder.Configuration, report)
     .WithHttpHealthCheck("/health");
 
 builder.AddProject<Projects.Chat_Web>("web")
     .WithReference(api).WaitFor(api)
     .WithExternalHttpEndpoints()
+    .WithTraceSampling(builder.Configuration, report)
     .WithHttpHealthCheck("/health")
     .AnnounceUrl("Chat web front");
 
