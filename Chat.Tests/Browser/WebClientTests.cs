@@ -81,11 +81,13 @@ public sealed class WebClientTests(ClusterFixture cluster, BrowserFixture browse
         await Expect(ann.Page.GetByTestId("connection-banner")).ToBeVisibleAsync();
         await ann.SendAsync("Written while offline");
         await Expect(ann.Message("Written while offline")).ToHaveAttributeAsync("data-status", "pending");
+        await Expect(ann.PersonRow(bobName).GetByTestId("online-dot")).ToHaveCountAsync(0); // what she knew may be stale
         await BrowserFixture.ScreenshotAsync(ann.Page, "offline-outbox");
         await ann.Page.Context.SetOfflineAsync(false);
         await Expect(ann.Message("Written while offline")).ToHaveAttributeAsync("data-status", "sent");
         await Expect(bob.Message("Written while offline")).ToHaveCountAsync(1);
         await Expect(ann.Page.GetByTestId("connection-banner")).ToBeHiddenAsync();
+        await Expect(ann.PersonRow(bobName).GetByTestId("online-dot")).ToBeVisibleAsync();
         await bob.Page.ReloadAsync();
         await Expect(bob.Message("Written while offline")).ToHaveCountAsync(1);
 

@@ -22,7 +22,7 @@ const bottomSlack = 48;
 export function ConversationView({ client, state, peerId }: Props) {
   const thread = state.threads[peerId];
   const contact = state.contacts[peerId];
-  const presence = state.presence[peerId];
+  const presence = state.connectivity === 'online' ? state.presence[peerId] : undefined; // stale while offline
   const peerRead = state.reads[peerId]?.peer ?? 0;
   const typing = (state.typingUntil[peerId] ?? 0) > Date.now();
   const name = contact?.fullName ?? 'Conversation';
@@ -88,7 +88,7 @@ export function ConversationView({ client, state, peerId }: Props) {
         <div>
           <h2>{name}</h2>
           <p className="status" data-testid="peer-status" aria-live="polite">
-            {typing ? <span className="typing" data-testid="typing">typing…</span> : presence ? presenceText(presence) : ''}
+            {typing ? <span className="typing" data-testid="typing">typing…</span> : presenceText(presence)}
           </p>
         </div>
       </header>

@@ -16,7 +16,9 @@ interface Props {
 export function Sidebar({ client, state, selectedPeerId }: Props) {
   const [query, setQuery] = useState(state.directory.query);
   const [onlineOnly, setOnlineOnly] = useState(false);
-  const presenceOf = (c: Contact): Presence => state.presence[c.id] ?? c;
+  // Offline, the last presence known may be stale: show none rather than a wrong green dot.
+  const live = state.connectivity === 'online';
+  const presenceOf = (c: Contact): Presence | undefined => (live ? state.presence[c.id] ?? c : undefined);
 
   useEffect(() => {
     if (query === client.getState().directory.query) return;
@@ -25,7 +27,7 @@ export function Sidebar({ client, state, selectedPeerId }: Props) {
   }, [client, query]);
 
   const onlineCount = Object.entries(state.presence).filter(([id, p]) => p.online && id !== state.me.id).length;
-  const people = (state.directory.items ?? []).filter((c) => !onlineOnly || presenceOf(c).online);
+  const people = (state.directory.items ?? []).filter((c) => !onlineOnly || presenceOf(c)?.online);
 
   return (
     <nav className="sidebar" aria-label="Conversations and people">
@@ -43,7 +45,7 @@ export function Sidebar({ client, state, selectedPeerId }: Props) {
           )}
       </section>
       <section aria-labelledby="people-heading">
-        <h2 id="people-heading">People <span className="online-count" data-testid="online-count">{onlineCount} online</span></h2>
+        <h2 id="people-heading">People {live && <span className="online-count" data-testid="online-count">{onlineCount} online</span>}</h2>
         <div className="people-tools">
           <input type="search" placeholder="Search people" aria-label="Search people" value={query}
                  onChange={(e) => setQuery(e.target.value)} />
@@ -58,7 +60,7 @@ export function Sidebar({ client, state, selectedPeerId }: Props) {
               {people.map((c) => (
                 <li key={c.id}>
                   <a className="row" href={conversationHref(c.id)} aria-current={c.id === selectedPeerId ? 'page' : undefined}>
-                    <Avatar name={c.fullName} url={c.avatarUrl} online={presenceOf(c).online} />
+                    <Avatar name={c.fullName} url={c.avatarUrl} online={presenceOf(c)?.online} />
                     <span className="row-body">
                       <span className="row-title">{c.fullName}</span>
                       <span className="row-sub">{presenceText(presenceOf(c))}</span>
@@ -78,7 +80,7 @@ export function Sidebar({ client, state, selectedPeerId }: Props) {
   );
 }
 
-function ConversationRow({ conversation: c, me, presence, selected }: { conversation: Conversation; me: string; presence: Presence; selected: boolean }) {
+function ConversationRow({ conversation: c, me, presence, selected }: { conversation: Conversation; me: string; presence?: Presence; selected: boolean }) {
   const last = c.lastMessage;
   const preview = !last ? 'No messages yet'
     : (last.senderId === me ? 'You: ' : '') + (last.deleted ? 'Message deleted' : last.text ?? 'Photo');
@@ -86,7 +88,7 @@ function ConversationRow({ conversation: c, me, presence, selected }: { conversa
     <li>
       <a className="row" href={conversationHref(c.peer.id)} aria-current={selected ? 'page' : undefined}
          data-testid="conversation" data-peer={c.peer.id}>
-        <Avatar name={c.peer.fullName} url={c.peer.avatarUrl} online={presence.online} />
+        <Avatar name={c.peer.fullName} url={c.peer.avatarUrl} online={presence?.online} />
         <span className="row-body">
           <span className="row-title">
             {c.peer.fullName}
@@ -104,7 +106,8 @@ function ConversationRow({ conversation: c, me, presence, selected }: { conversa
   );
 }
 
-export function presenceText(presence: Presence) {
+export function presenceText(presence: Presence | undefined) {
+  if (!presence) return '';
   return presence.online ? 'online' : formatLastSeen(presence.lastSeenAt);
 }
 
