@@ -35,7 +35,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
 
 /**
  * A multipart upload of one file with progress (fetch cannot report upload progress).
- * The browser sends Expect-less chunked bodies; the server answers 413 for oversize files.
+ * The server answers 413 for files over its limit.
  */
 export function upload<T>(method: string, path: string, file: Blob, onProgress?: (fraction: number) => void): Promise<T> {
   return new Promise((resolve, reject) => {

@@ -114,6 +114,9 @@ export class ChatClient {
     });
     window.addEventListener('online', this.onBrowserOnline);
     window.addEventListener('offline', this.onBrowserOffline);
+    // Loaded now, so the sidebar fills even when the live connection cannot open; loaded again
+    // once it is open (onConnected), which closes the gap in which a presence change or a
+    // message could fall between this load and the subscription.
     void this.refreshConversations();
     void this.searchDirectory('');
     void this.connect();
@@ -186,7 +189,8 @@ export class ChatClient {
     if (existing && existing.status !== 'error') return;
     this.setThread(peerId, { messages: store.empty, status: 'loading', hasOlder: false, loadingOlder: false });
     try {
-      if (!this.state.contacts[peerId]) await this.loadContact(peerId);
+      // A peer opened by link: their name and presence come with the conversation list.
+      if (!this.state.contacts[peerId]) await this.refreshConversations();
       const page = await this.history(peerId, { limit: pageSize });
       this.updateThread(peerId, (t) => ({ ...t, messages: store.receive(t.messages, ...page.items), status: 'ready', hasOlder: page.hasMore }));
     } catch (error) {
@@ -233,9 +237,7 @@ export class ChatClient {
   }
 
   discard(peerId: string, clientMessageId: string) {
-    const preview = this.local(peerId, clientMessageId)?.preview;
-    if (preview) URL.revokeObjectURL(preview.url);
-    this.files.delete(clientMessageId);
+    this.release(peerId, clientMessageId);
     this.updateThread(peerId, (t) => ({ ...t, messages: store.discard(t.messages, clientMessageId) }));
   }
 
@@ -395,9 +397,8 @@ export class ChatClient {
     if (pushed && message.senderId !== me) {
       this.connection.send('ConfirmDelivery', message.id, message.createdAt).catch(() => undefined);
     }
-    const thread = this.state.threads[peerId];
-    if (thread) this.updateThread(peerId, (t) => ({ ...t, messages: store.receive(t.messages, message) }));
-    if (message.clientMessageId && message.senderId === me) this.files.delete(message.clientMessageId);
+    if (message.senderId === me) this.release(peerId, message.clientMessageId);
+    if (this.state.threads[peerId]) this.updateThread(peerId, (t) => ({ ...t, messages: store.receive(t.messages, message) }));
 
     const known = this.state.conversations?.some((c) => c.peer.id === peerId);
     if (!known) return this.scheduleConversationsRefresh();
@@ -450,13 +451,6 @@ export class ChatClient {
     return api<MessagePage>('GET', `/api/conversations/${encodeURIComponent(peerId)}/messages?${params}`);
   }
 
-  /** A peer opened by link (not in the sidebar yet): found through the directory by id. */
-  private async loadContact(peerId: string) {
-    const conversations = await api<Conversation[]>('GET', '/api/conversations');
-    const peer = conversations.find((c) => c.peer.id === peerId)?.peer;
-    if (peer) this.set((s) => ({ contacts: withContacts(s.contacts, [peer]), presence: withPresence(s.presence, [peer]) }));
-  }
-
   /** Returns true when the session has ended (logged out everywhere, expired): the app signs out. */
   private async checkSession(): Promise<boolean> {
     try {
@@ -482,6 +476,13 @@ export class ChatClient {
   private local(peerId: string, clientMessageId: string) {
     const thread = this.state.threads[peerId];
     return thread && store.local(thread.messages, clientMessageId);
+  }
+
+  /** The local copy is done with (confirmed or discarded): drop its file, free its preview. */
+  private release(peerId: string, clientMessageId: string) {
+    const preview = this.local(peerId, clientMessageId)?.preview;
+    if (preview) URL.revokeObjectURL(preview.url);
+    this.files.delete(clientMessageId);
   }
 
   private patchLocal(peerId: string, clientMessageId: string, changes: Partial<store.LocalMessage>) {

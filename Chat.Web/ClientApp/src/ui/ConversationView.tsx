@@ -2,11 +2,10 @@ import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, ty
 import type { Image } from '../api/types';
 import type { ChatClient, ChatState } from '../chat/chatClient';
 import { Avatar } from './Avatar';
-import { dayKey, formatDay } from './format';
+import { dayKey, formatDay, presenceText } from './format';
 import { Icon } from './Icon';
 import { ImageViewer } from './ImageViewer';
 import { LocalMessageItem, MessageItem } from './MessageItem';
-import { presenceText } from './Sidebar';
 
 interface Props {
   client: ChatClient;

@@ -4,9 +4,8 @@ import { Avatar } from './Avatar';
 import { ConversationView } from './ConversationView';
 import { ProfilePage } from './ProfilePage';
 import { Sidebar } from './Sidebar';
+import { useHashRoute } from './routes';
 import { useTheme, type Theme } from './theme';
-
-type Route = { kind: 'home' } | { kind: 'conversation'; peerId: string } | { kind: 'profile' };
 
 /** The signed-in app: top bar, connection banner, sidebar, and the open conversation or the profile. */
 export function Messenger({ client }: { client: ChatClient }) {
@@ -62,20 +61,4 @@ function ConnectionBanner({ connectivity }: { connectivity: Connectivity }) {
     ? 'You are offline. Messages you write are kept and sent when the connection is back.'
     : 'Reconnecting… Messages you write are kept and sent when the connection is back.';
   return <div className="banner" role="status" data-testid="connection-banner" data-state={connectivity}>{text}</div>;
-}
-
-function useHashRoute(): Route {
-  const [hash, setHash] = useState(location.hash);
-  useEffect(() => {
-    const onChange = () => setHash(location.hash);
-    window.addEventListener('hashchange', onChange);
-    return () => window.removeEventListener('hashchange', onChange);
-  }, []);
-  const conversation = /^#\/c\/(.+)$/.exec(hash);
-  if (conversation) return { kind: 'conversation', peerId: decodeURIComponent(conversation[1]) };
-  return hash === '#/profile' ? { kind: 'profile' } : { kind: 'home' };
-}
-
-export function conversationHref(peerId: string) {
-  return `#/c/${encodeURIComponent(peerId)}`;
 }

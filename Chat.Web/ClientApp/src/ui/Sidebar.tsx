@@ -3,8 +3,8 @@ import type { Contact, Conversation } from '../api/types';
 import type { ChatClient, ChatState, Presence } from '../chat/chatClient';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
-import { formatLastSeen, formatWhen } from './format';
-import { conversationHref } from './Messenger';
+import { formatWhen, presenceText } from './format';
+import { conversationHref } from './routes';
 
 interface Props {
   client: ChatClient;
@@ -104,11 +104,6 @@ function ConversationRow({ conversation: c, me, presence, selected }: { conversa
       </a>
     </li>
   );
-}
-
-export function presenceText(presence: Presence | undefined) {
-  if (!presence) return '';
-  return presence.online ? 'online' : formatLastSeen(presence.lastSeenAt);
 }
 
 function Skeletons() {

@@ -30,6 +30,12 @@ export function dayKey(iso: string): string {
   return new Date(iso).toDateString();
 }
 
+/** "online", "last seen …", or nothing when presence is not known (offline). */
+export function presenceText(presence: { online: boolean; lastSeenAt: string | null } | undefined): string {
+  if (!presence) return '';
+  return presence.online ? 'online' : formatLastSeen(presence.lastSeenAt);
+}
+
 export function formatLastSeen(iso: string | null, now = Date.now()): string {
   if (!iso) return 'offline';
   const minutes = Math.round((new Date(iso).getTime() - now) / 60_000);
