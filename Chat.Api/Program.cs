@@ -12,6 +12,7 @@ var app = builder.Build();
 app.UseApplicationMiddleware();
 app.MapDefaultEndpoints();
 app.MapApiReference();
+app.MapLimitsApi();
 app.MapAuthApi();
 app.MapUsersApi();
 app.MapConversationsApi();

@@ -83,8 +83,8 @@ public static class ServiceDefaultsExtensions
     /// <summary><c>/health</c>: every check must pass (ready for traffic). <c>/alive</c>: the process answers.</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
-        // These are anonymous probes for the orchestrator and load balancer. The responses
-        // carry only a status word, so exposing them outside Development leaks nothing.
+        // Anonymous probes for the orchestrator and load balancer. /health names each check and
+        // its state (no exception text, no addresses); /alive answers a status word only.
         app.MapHealthChecks(HealthEndpointPath, new HealthCheckOptions { ResponseWriter = WriteHealthReport });
         app.MapHealthChecks(AlivenessEndpointPath, new HealthCheckOptions { Predicate = r => r.Tags.Contains(LiveTag) });
         return app;

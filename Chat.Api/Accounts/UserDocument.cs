@@ -1,3 +1,4 @@
+using Chat.Api.Contracts;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 

@@ -88,7 +88,7 @@ public sealed class UserStore(IMongoDatabase database)
     /// Keyset paging: the page after (name, id) starts strictly after it, whatever was inserted since.
     /// </summary>
     public async Task<(IReadOnlyList<UserDocument> Items, bool HasMore)> SearchAsync(
-        string exceptId, string? prefix, DirectoryCursor? after, int limit, CancellationToken cancellationToken)
+        string exceptId, string? prefix, (string NameKey, string Id)? after, int limit, CancellationToken cancellationToken)
     {
         var filter = Filter.Ne(u => u.Id, exceptId);
         if (!string.IsNullOrEmpty(prefix))
@@ -100,11 +100,11 @@ public sealed class UserStore(IMongoDatabase database)
                 Filter.Regex("nameWords", pattern),
                 Filter.Regex(u => u.Email, pattern));
         }
-        if (after is not null)
+        if (after is var (nameKey, id))
         {
             filter &= Filter.Or(
-                Filter.Gt(u => u.FullNameKey, after.NameKey),
-                Filter.And(Filter.Eq(u => u.FullNameKey, after.NameKey), Filter.Gt(u => u.Id, after.Id)));
+                Filter.Gt(u => u.FullNameKey, nameKey),
+                Filter.And(Filter.Eq(u => u.FullNameKey, nameKey), Filter.Gt(u => u.Id, id)));
         }
 
         var page = await _users.Find(filter)

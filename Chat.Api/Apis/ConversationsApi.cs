@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using Chat.Api.Contracts;
 using Chat.Api.Identity;
 using Chat.Api.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Api.Apis;
 
-/// <summary>Conversations, history, sending and read receipts (API.md, Conversations and messages).</summary>
+/// <summary>Conversations, history, sending and read marks (docs/api.md, Conversations and messages).</summary>
 public static class ConversationsApi
 {
     public static void MapConversationsApi(this IEndpointRouteBuilder app)
@@ -18,25 +19,24 @@ public static class ConversationsApi
     }
 
     public static async Task<Ok<List<ConversationResponse>>> ListConversations(
-        HttpContext context, MessagingService messaging, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await messaging.ConversationsAsync(context.User.UserId(), cancellationToken));
+        HttpContext context, ConversationReader reader, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await reader.ConversationsAsync(context.User.UserId(), cancellationToken));
 
     public static async Task<Results<Ok<MessagePage>, ProblemHttpResult>> History(
-        string peerId, long? before, long? after, int? limit, HttpContext context, MessagingService messaging,
+        string peerId, long? before, long? after, int? limit, HttpContext context, ConversationReader reader,
         CancellationToken cancellationToken)
     {
-        var (page, error) = await messaging.HistoryAsync(context.User.UserId(), peerId, before, after, limit, cancellationToken);
-        return error is null ? TypedResults.Ok(page) : error.ToProblem();
+        var (page, error) = await reader.HistoryAsync(context.User.UserId(), peerId, before, after, limit, cancellationToken);
+        return error is null ? TypedResults.Ok(page) : error.ToProblem(context);
     }
 
     /// <summary>201 with the new message; 200 with the original when the clientMessageId repeats.</summary>
     public static async Task<Results<Created<MessageResponse>, Ok<MessageResponse>, ProblemHttpResult>> Send(
-        string peerId, SendMessageRequest request, HttpContext context, MessagingService messaging,
-        CancellationToken cancellationToken)
+        string peerId, SendMessageRequest request, HttpContext context, MessageSender sender, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var (sent, error) = await messaging.SendAsync(context.User.UserId(), peerId, request, cancellationToken);
-        if (error is not null) return error.ToProblem();
+        var (sent, error) = await sender.SendAsync(context.User.UserId(), peerId, request, cancellationToken);
+        if (error is not null) return error.ToProblem(context);
         // The server's own share of the latency (validate, persist, push), for browsers' dev
         // tools and the load-test tool.
         context.Response.Headers["Server-Timing"] =
@@ -47,9 +47,8 @@ public static class ConversationsApi
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(
-        string peerId, MarkReadRequest request, HttpContext context, MessagingService messaging,
-        CancellationToken cancellationToken) =>
-        await messaging.MarkReadAsync(context.User.UserId(), peerId, request.Seq, cancellationToken) is { } error
-            ? error.ToProblem()
+        string peerId, MarkReadRequest request, HttpContext context, ReadMarks reads, CancellationToken cancellationToken) =>
+        await reads.MarkReadAsync(context.User.UserId(), peerId, request.Seq, cancellationToken) is { } error
+            ? error.ToProblem(context)
             : TypedResults.NoContent();
 }

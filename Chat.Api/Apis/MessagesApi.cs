@@ -1,10 +1,11 @@
+using Chat.Api.Contracts;
 using Chat.Api.Identity;
 using Chat.Api.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Api.Apis;
 
-/// <summary>Editing and deleting one's own messages (API.md, Conversations and messages).</summary>
+/// <summary>Editing and deleting one's own messages (docs/api.md, Conversations and messages).</summary>
 public static class MessagesApi
 {
     public static void MapMessagesApi(this IEndpointRouteBuilder app)
@@ -15,16 +16,15 @@ public static class MessagesApi
     }
 
     public static async Task<Results<Ok<MessageResponse>, ProblemHttpResult>> Edit(
-        string id, EditMessageRequest request, HttpContext context, MessagingService messaging,
-        CancellationToken cancellationToken)
+        string id, EditMessageRequest request, HttpContext context, MessageEditor editor, CancellationToken cancellationToken)
     {
-        var (message, error) = await messaging.EditAsync(context.User.UserId(), id, request.Text, cancellationToken);
-        return error is null ? TypedResults.Ok(message) : error.ToProblem();
+        var (message, error) = await editor.EditAsync(context.User.UserId(), id, request.Text, cancellationToken);
+        return error is null ? TypedResults.Ok(message) : error.ToProblem(context);
     }
 
     public static async Task<Results<NoContent, ProblemHttpResult>> Delete(
-        string id, HttpContext context, MessagingService messaging, CancellationToken cancellationToken) =>
-        await messaging.DeleteAsync(context.User.UserId(), id, cancellationToken) is { } error
-            ? error.ToProblem()
+        string id, HttpContext context, MessageEditor editor, CancellationToken cancellationToken) =>
+        await editor.DeleteAsync(context.User.UserId(), id, cancellationToken) is { } error
+            ? error.ToProblem(context)
             : TypedResults.NoContent();
 }

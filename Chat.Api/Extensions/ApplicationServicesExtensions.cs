@@ -1,35 +1,84 @@
 using Chat.Api.Accounts;
+using Chat.Api.Contacts;
+using Chat.Api.Contracts;
 using Chat.Api.Hubs;
+using Chat.Api.Infrastructure;
+using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Media;
 using Chat.Api.Messaging;
 using Chat.Api.Presence;
-using Microsoft.AspNetCore.SignalR;
-using Chat.Api.Identity;
-using Chat.Api.Infrastructure;
-using Chat.Api.Infrastructure.MongoDB;
+using Chat.Api.Realtime;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Microsoft.Extensions.Options;
 using Scalar.AspNetCore;
 using StackExchange.Redis;
 
 namespace Chat.Api.Extensions;
 
+/// <summary>The API's DI wiring: infrastructure first, then one block per feature folder.</summary>
 public static class ApplicationServicesExtensions
 {
     /// <summary>JSON bodies are small; endpoints that take files raise their own limit.</summary>
     public const long MaxRequestBodyBytes = 64 * 1024;
 
-    /// <summary>Registers the API's infrastructure (MongoDB, Redis, SignalR) and its services.</summary>
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(ApiInstance.ForThisProcess());
-        builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
-        builder.Services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(ApiInstance.ForThisProcess());
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            // A body that is not JSON, a query value of the wrong type: the same 400 shape as
+            // the services' own refusals (ClientError.From).
+            if (context.Exception is Microsoft.AspNetCore.Http.BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest })
+            {
+                context.ProblemDetails.Title = "Invalid request";
+                context.ProblemDetails.Detail = "The body or a parameter could not be read (malformed JSON, or a value of the wrong type).";
+            }
+        });
+        services.AddOpenApi();
+        services.AddMemoryCache();
+        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
         builder.AddMongoDatabase("chatdb");
         builder.AddRedisClient("redis");
+        builder.AddRealtime();
+        builder.AddChatAuthentication();
 
+        // Accounts: users and their profiles; Contacts: other users as one sees them.
+        services.AddSingleton<UserStore>();
+        services.AddSingleton(new MongoIndexes.Definition(UserStore.CreateIndexesAsync));
+        services.AddSingleton<ProfileService>();
+        services.AddSingleton<ContactDirectory>();
+
+        // Messaging: one class per job, all pushing through the ChatNotifier.
+        services.AddSingleton<MessageStore>();
+        services.AddSingleton(new MongoIndexes.Definition(MessageStore.CreateIndexesAsync));
+        services.AddSingleton<MessagingTelemetry>();
+        services.AddSingleton<PeerCheck>();
+        services.AddSingleton<MessageSender>();
+        services.AddSingleton<MessageEditor>();
+        services.AddSingleton<ConversationReader>();
+        services.AddSingleton<ReadMarks>();
+        services.AddSingleton<TypingSignals>();
+        services.AddSingleton<DeliveryReceipts>();
+
+        builder.AddMedia();
+
+        services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PresenceTelemetry>();
+        services.AddSingleton<PresenceTracker>();
+        services.AddHostedService(provider => provider.GetRequiredService<PresenceTracker>());
+    }
+
+    /// <summary>
+    /// SignalR over the Redis backplane, and the seam services push through: <see cref="ChatNotifier"/>
+    /// gets the typed hub's clients, so no service depends on the hub itself.
+    /// </summary>
+    private static void AddRealtime(this IHostApplicationBuilder builder)
+    {
         // The backplane shares the Aspire-registered multiplexer (one set of Redis connections,
         // already traced and health-checked) instead of opening its own.
         builder.Services.AddSignalR().AddStackExchangeRedis();
@@ -38,50 +87,43 @@ public static class ApplicationServicesExtensions
             options.Configuration.ChannelPrefix = RedisChannel.Literal("chat");
             options.ConnectionFactory = _ => Task.FromResult(redis);
         });
-
-        builder.AddChatIdentity();
-        builder.Services.AddSingleton<UserStore>();
-        builder.Services.AddSingleton(new MongoIndexes.Definition(UserStore.CreateIndexesAsync));
-
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
-        builder.Services.AddSingleton<MessageStore>();
-        builder.Services.AddSingleton<MessagingTelemetry>();
-        builder.Services.AddMemoryCache();
-        builder.Services.AddSingleton<MessagingService>();
-        builder.Services.AddSingleton(new MongoIndexes.Definition(MessageStore.CreateIndexesAsync));
-
-        builder.AddImageStorage();
-        builder.Services.AddSingleton<MediaStore>();
-        builder.Services.AddSingleton<MediaService>();
-
-        builder.Services.Configure<PresenceOptions>(builder.Configuration.GetSection("Presence"));
-        builder.Services.AddSingleton<PresenceTracker>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<PresenceTracker>());
+        builder.Services.AddSingleton(provider => provider.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Clients);
+        builder.Services.AddSingleton<ChatNotifier>();
+        builder.Services.AddSingleton<ConnectionRegistry>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<ConnectionRegistry>());
     }
 
-    /// <summary>Cloudinary when CLOUDINARY_URL is set; otherwise files in Media:LocalPath (shared by the replicas).</summary>
-    private static void AddImageStorage(this IHostApplicationBuilder builder)
+    /// <summary>Uploads, and where their files go: Cloudinary when CLOUDINARY_URL is set, otherwise a directory the replicas share.</summary>
+    private static void AddMedia(this IHostApplicationBuilder builder)
     {
-        if (builder.Configuration["CLOUDINARY_URL"] is { Length: > 0 } cloudinaryUrl)
+        var services = builder.Services;
+        services.AddOptions<MediaOptions>().BindConfiguration(MediaOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<CloudinaryOptions>()
+            .BindConfiguration("Cloudinary")
+            .Configure<IConfiguration>((options, configuration) => options.Url = configuration["CLOUDINARY_URL"])
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MediaTelemetry>();
+        services.AddSingleton<MediaStore>();
+        services.AddSingleton<MediaService>();
+        services.AddSingleton<IImageStorage>(provider =>
         {
-            var account = CloudinaryAccount.Parse(cloudinaryUrl);
-            var apiBase = builder.Configuration["Cloudinary:ApiBaseUrl"] is { Length: > 0 } url ? new Uri(url) : null;
-            // Its own client, outside the factory's standard resilience handler: an upload is not
-            // cheap to repeat blindly, and the user's client retries with the same file.
-            var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            var cloudinary = provider.GetRequiredService<IOptions<CloudinaryOptions>>().Value;
+            if (cloudinary.Account is { } account)
             {
-                Timeout = TimeSpan.FromSeconds(60),
-            };
-            builder.Services.AddSingleton<IImageStorage>(services =>
-                new CloudinaryImageStorage(http, account, services.GetRequiredService<TimeProvider>(), apiBase));
-        }
-        else
-        {
-            var path = builder.Configuration["Media:LocalPath"] is { Length: > 0 } configured
+                // Its own client, outside the factory's standard resilience handler: an upload is
+                // not cheap to repeat blindly, and the user's client retries with the same file.
+                var http = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+                {
+                    Timeout = TimeSpan.FromSeconds(60),
+                };
+                return new CloudinaryImageStorage(http, account, provider.GetRequiredService<TimeProvider>(), cloudinary.ApiBaseUrl);
+            }
+            var path = provider.GetRequiredService<IOptions<MediaOptions>>().Value.LocalPath is { Length: > 0 } configured
                 ? configured
                 : Path.Combine(builder.Environment.ContentRootPath, ".media");
-            builder.Services.AddSingleton<IImageStorage>(new LocalImageStorage(path));
-        }
+            return new LocalImageStorage(path);
+        });
     }
 
     /// <summary>

@@ -5,8 +5,8 @@ namespace Chat.Api.Identity;
 /// <summary>
 /// Limits log-in attempts per email (5) and per client address (20) within 15 minutes, counted
 /// in Redis so every replica agrees. Each attempt takes a slot before the password is checked
-/// (so a burst of concurrent guesses cannot slip past the limit) and a successful log-in gives
-/// its slots back.
+/// (so a burst of concurrent guesses cannot slip past the limit). A successful log-in clears the
+/// email's count (its owner got in) and takes its own attempt off the address's count.
 /// </summary>
 public sealed class LoginThrottle(IConnectionMultiplexer redis)
 {

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using System.Text;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -7,29 +8,23 @@ namespace Chat.Api.Identity;
 
 /// <summary>
 /// The session token: a JWT signed with HMAC-SHA256 under a key every replica shares (an Aspire
-/// secret parameter), so a cookie issued by one replica is accepted by all.
+/// secret parameter, <see cref="AuthOptions.SigningKey"/>), so a cookie issued by one replica is accepted by all.
 /// </summary>
 public sealed class SessionTokens
 {
     public const string Issuer = "chat";
     public const string Audience = "chat";
     public const string SessionStampClaim = "sst";
-    public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
-    private const int MinimumKeyLength = 32;
 
     private readonly SigningCredentials _credentials;
     private readonly JsonWebTokenHandler _handler = new();
     private readonly TimeProvider _time;
+    private readonly TimeSpan _lifetime;
 
-    public SessionTokens(IConfiguration configuration, TimeProvider time)
+    public SessionTokens(IOptions<AuthOptions> options, TimeProvider time)
     {
-        var key = configuration["Auth:SigningKey"];
-        if (string.IsNullOrEmpty(key) || key.Length < MinimumKeyLength)
-        {
-            throw new InvalidOperationException(
-                $"Auth:SigningKey must be set to at least {MinimumKeyLength} characters (the AppHost passes its 'auth-signing-key' parameter).");
-        }
-        SigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key));
+        SigningKey = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(options.Value.SigningKey));
+        _lifetime = options.Value.SessionLifetime;
         _credentials = new SigningCredentials(SigningKey, SecurityAlgorithms.HmacSha256);
         _time = time;
     }
@@ -39,7 +34,7 @@ public sealed class SessionTokens
     public (string Token, DateTimeOffset ExpiresAt) Issue(string userId, string sessionStamp)
     {
         var now = _time.GetUtcNow();
-        var expires = now + Lifetime;
+        var expires = now + _lifetime;
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,

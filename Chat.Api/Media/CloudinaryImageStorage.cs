@@ -10,15 +10,17 @@ namespace Chat.Api.Media;
 /// <summary>The parts of CLOUDINARY_URL: <c>cloudinary://api_key:api_secret@cloud_name</c>.</summary>
 public sealed record CloudinaryAccount(string ApiKey, string ApiSecret, string CloudName)
 {
-    public static CloudinaryAccount Parse(string url)
+    public static CloudinaryAccount Parse(string url) =>
+        TryParse(url, out var account) ? account : throw new FormatException("CLOUDINARY_URL must look like cloudinary://api_key:api_secret@cloud_name.");
+
+    public static bool TryParse(string url, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CloudinaryAccount? account)
     {
-        var uri = new Uri(url);
+        account = null;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri)) return false;
         var credentials = uri.UserInfo.Split(':', 2);
-        if (uri.Scheme != "cloudinary" || credentials.Length != 2 || string.IsNullOrEmpty(uri.Host))
-        {
-            throw new FormatException("CLOUDINARY_URL must look like cloudinary://api_key:api_secret@cloud_name.");
-        }
-        return new CloudinaryAccount(Uri.UnescapeDataString(credentials[0]), Uri.UnescapeDataString(credentials[1]), uri.Host);
+        if (uri.Scheme != "cloudinary" || credentials.Length != 2 || string.IsNullOrEmpty(uri.Host)) return false;
+        account = new CloudinaryAccount(Uri.UnescapeDataString(credentials[0]), Uri.UnescapeDataString(credentials[1]), uri.Host);
+        return true;
     }
 }
 

@@ -14,6 +14,7 @@ public sealed record ProcessedImage(byte[] Full, byte[] Thumbnail, int Width, in
 public static class ImageProcessor
 {
     public const long MaxPixels = 40_000_000;
+    public static readonly IReadOnlyList<string> AcceptedContentTypes = ["image/jpeg", "image/png", "image/webp", "image/gif"];
     public const int ThumbnailSide = 320;
     private const int JpegQuality = 85;
 

@@ -1,4 +1,4 @@
-using Chat.Api.Messaging;
+using Chat.Api.Contracts;
 
 namespace Chat.Api.Media;
 
@@ -23,5 +23,3 @@ public sealed record MediaDocument
 
     public MessageImage ToImage() => new(Url, ThumbnailUrl, Width, Height);
 }
-
-public sealed record MediaResponse(string Id, string Url, string ThumbnailUrl, int Width, int Height, string ContentType, long Bytes);

@@ -1,3 +1,4 @@
+using Chat.Api.Contracts;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization.Attributes;
 
@@ -23,8 +24,6 @@ public sealed record MessageDocument
         new(Id, ConversationId, Seq, ClientMessageId, SenderId, RecipientId, Text, Image, CreatedAt, EditedAt, Deleted);
 }
 
-public sealed record MessageImage(string Url, string ThumbnailUrl, int Width, int Height);
-
 /// <summary>
 /// One per pair of users in <c>conversations</c>: the last message (for the list) and each
 /// participant's read position (<c>readSeqs.{userId}</c>, moved forward only).
@@ -40,4 +39,6 @@ public sealed record ConversationDocument
     public Dictionary<string, long> ReadSeqs { get; init; } = [];
 
     public long ReadSeqOf(string userId) => ReadSeqs.GetValueOrDefault(userId);
+
+    public string PeerOf(string userId) => Participants.First(p => p != userId);
 }

@@ -1,10 +1,8 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using Chat.Api.Accounts;
-using Chat.Api.Identity;
-using Chat.Api.Hubs;
+using Chat.Api.Contracts;
 using Chat.Api.Infrastructure;
-using Microsoft.AspNetCore.SignalR;
+using Chat.Api.Realtime;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
@@ -49,38 +47,33 @@ public sealed class PresenceTracker : BackgroundService
         """);
 
     private readonly IConnectionMultiplexer _redis;
-    private readonly IHubContext<ChatHub> _hub;
+    private readonly ChatNotifier _notifier;
     private readonly UserStore _users;
     private readonly PresenceOptions _options;
+    private readonly PresenceTelemetry _telemetry;
     private readonly TimeProvider _time;
     private readonly ILogger<PresenceTracker> _logger;
     private readonly string _instance;
     private readonly RedisKey _alive;
     private readonly RedisKey _conns;
-    private readonly HubSessions _localConnections;
+    private readonly ConnectionRegistry _localConnections;
     private readonly ConcurrentQueue<PresenceDelta> _changes = new();
-    private readonly Counter<long> _changesSent;
-    private long _onlineUsers;
 
-    public PresenceTracker(IConnectionMultiplexer redis, IHubContext<ChatHub> hub, UserStore users, ApiInstance instance,
-        HubSessions localConnections, IOptions<PresenceOptions> options, TimeProvider time, IMeterFactory meters,
+    public PresenceTracker(IConnectionMultiplexer redis, ChatNotifier notifier, UserStore users, ApiInstance instance,
+        ConnectionRegistry localConnections, IOptions<PresenceOptions> options, PresenceTelemetry telemetry, TimeProvider time,
         ILogger<PresenceTracker> logger)
     {
-        _localConnections = localConnections;
         _redis = redis;
-        _hub = hub;
+        _notifier = notifier;
         _users = users;
+        _localConnections = localConnections;
         _options = options.Value;
+        _telemetry = telemetry;
         _time = time;
         _logger = logger;
         _instance = instance.Id;
         _alive = AliveKey(_instance);
         _conns = ConnsKey(_instance);
-
-        var meter = meters.Create("Chat.Api.Presence");
-        meter.CreateObservableGauge("chat.connections", () => _localConnections.Count, description: "Hub connections on this replica.");
-        meter.CreateObservableGauge("chat.users.online", () => Interlocked.Read(ref _onlineUsers), description: "Users online, cluster-wide.");
-        _changesSent = meter.CreateCounter<long>("chat.presence.changes", description: "Presence changes sent to clients (entries, not events).");
     }
 
     private static RedisKey AliveKey(string instance) => $"{Prefix}alive:{instance}";
@@ -174,7 +167,7 @@ public sealed class PresenceTracker : BackgroundService
             foreach (var (connectionId, userId) in _localConnections.Connections) await RegisterAsync(connectionId, userId);
         }
         await SweepDeadReplicasAsync(db);
-        Interlocked.Exchange(ref _onlineUsers, await db.SetLengthAsync(Online));
+        _telemetry.OnlineUsersCounted(await db.SetLengthAsync(Online));
     }
 
     private async Task SweepDeadReplicasAsync(IDatabase db)
@@ -227,7 +220,7 @@ public sealed class PresenceTracker : BackgroundService
         if (_changes.IsEmpty) return;
         var batch = new Dictionary<string, PresenceDelta>();
         while (_changes.TryDequeue(out var change)) batch[change.UserId] = change; // the latest state per user
-        await _hub.Clients.All.SendAsync(PresenceEvents.PresenceChanged, batch.Values.ToList());
-        _changesSent.Add(batch.Count);
+        await _notifier.PresenceChangedAsync(batch.Values.ToList());
+        _telemetry.Changes.Add(batch.Count);
     }
 }

@@ -18,7 +18,7 @@ public static class MongoHostingExtensions
     /// <summary>Where the stand-in's binary is taken from when <c>Mongo:StandInPath</c> does not say.</summary>
     public const string StandInRelativePath = "../eng/mongo-standin/node_modules/@jongodb/memory-server-bin-linux-x64-gnu/bin/jongodb";
 
-    /// <summary>Adds MongoDB in the form the mode allows: see <see cref="MongoServerForm"/>.</summary>
+    /// <summary>Adds MongoDB in the form the mode allows: a <see cref="MongoContainerResource"/>, or a <see cref="MongoExecutableResource"/> (mongod, or the stand-in).</summary>
     public static IResourceBuilder<IMongoServerResource> AddMongo(
         this IDistributedApplicationBuilder builder, string name, InfrastructureMode mode, InfrastructureReport report)
     {

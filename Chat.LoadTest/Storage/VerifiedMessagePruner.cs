@@ -9,7 +9,7 @@ namespace Chat.LoadTest.Storage;
 /// recipient. The highest stays while the run may still send (the server stores the next
 /// message at highest + 1); at the end of the run it goes too.
 /// Needed with the stand-in database, which slows quadratically with a collection's size
-/// (DESIGN.md); harmless with a real MongoDB. Verification itself is done on pushes, which do
+/// (the README, Infrastructure modes); harmless with a real MongoDB. Verification itself is done on pushes, which do
 /// not depend on the stored copy.
 /// </summary>
 public sealed class VerifiedMessagePruner : IAsyncDisposable

@@ -369,4 +369,37 @@ public class MessagingTests(ClusterFixture cluster, Xunit.Abstractions.ITestOutp
         Assert.Equal(HubConnectionState.Connected, annLive.Connection.State);
         Assert.Equal(["one"], (await a.OnA.HistoryAsync(b.Id)).Items.Select(m => m.Text));
     }
+
+    [Fact]
+    public async Task A_peer_id_in_another_spelling_names_nobody_so_no_phantom_conversation_is_stored()
+    {
+        using var a = await NewPersonAsync("Ann");
+        using var b = await NewPersonAsync("Ben");
+        await using var benLive = await LiveClient.ConnectAsync(ReplicaB, b.Token);
+        var shouted = b.Id.ToUpperInvariant();
+
+        using var send = await a.OnA.Http.PostAsJsonAsync($"/api/conversations/{shouted}/messages", Send("into the void"));
+        using var history = await a.OnA.Http.GetAsync($"/api/conversations/{shouted}/messages");
+        var hub = await Assert.ThrowsAsync<HubException>(() => benLive.Connection.InvokeAsync<MessageDto>("SendMessage", a.Id.ToUpperInvariant(), Send("x")));
+
+        Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (send.StatusCode, history.StatusCode));
+        Assert.Contains("User not found", hub.Message);
+        Assert.Empty(await a.OnA.ConversationsAsync());
+        Assert.Empty(await b.OnA.ConversationsAsync());
+    }
+
+    [Fact]
+    public async Task A_body_that_is_not_json_gets_the_same_400_shape_as_a_bad_field()
+    {
+        using var a = await NewPersonAsync("Ann");
+        using var b = await NewPersonAsync("Ben");
+
+        using var response = await a.OnA.Http.PostAsync($"/api/conversations/{b.Id}/messages",
+            new StringContent("{\"clientMessageId\": ", System.Text.Encoding.UTF8, "application/json"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("Invalid request", (await response.Content.ReadFromJsonAsync<ProblemDto>(ChatApiClient.Json))!.Title);
+        Assert.Empty(await a.OnA.ConversationsAsync());
+    }
 }

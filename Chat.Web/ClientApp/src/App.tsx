@@ -1,6 +1,6 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from './api/http';
-import type { User } from './api/types';
+import type { Limits, User } from './api/types';
 import { ChatClient } from './chat/chatClient';
 import { AuthPage } from './ui/AuthPage';
 import { Messenger } from './ui/Messenger';
@@ -14,16 +14,21 @@ type Session =
 /** The session decides the page: the messenger for a signed-in user (kept across reloads by the cookie), else log-in. */
 export function App() {
   const [session, setSession] = useState<Session>({ kind: 'checking' });
+  // The server's limits (text length, image size...), loaded once: the client checks the same numbers.
+  const limits = useRef<Limits | null>(null);
 
   const signIn = useCallback((user: User) => {
-    const client = new ChatClient(user, () => setSession({ kind: 'signed-out' }));
+    const client = new ChatClient(user, limits.current!, () => setSession({ kind: 'signed-out' }));
     client.start();
     setSession({ kind: 'signed-in', client });
   }, []);
 
   const check = useCallback(() => {
     setSession({ kind: 'checking' });
-    api<User>('GET', '/api/auth/me').then(signIn, (error) =>
+    (async () => {
+      limits.current ??= await api<Limits>('GET', '/api/limits');
+      return api<User>('GET', '/api/auth/me');
+    })().then(signIn, (error) =>
       setSession({ kind: error instanceof ApiError && error.status === 401 ? 'signed-out' : 'unreachable' }));
   }, [signIn]);
 

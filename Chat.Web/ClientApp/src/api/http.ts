@@ -1,5 +1,5 @@
 /**
- * The REST half of API.md. Every call goes to this origin (the web front proxies /api), sends
+ * The REST half of docs/api.md. Every call goes to this origin (the web front proxies /api), sends
  * the session cookie, and turns an error response into an ApiError carrying the server's
  * ProblemDetails, so forms can show the server's own words next to the right field.
  */

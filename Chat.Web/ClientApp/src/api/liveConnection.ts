@@ -1,6 +1,6 @@
 import { HttpTransportType, HubConnectionBuilder, LogLevel, type HubConnection } from '@microsoft/signalr';
 
-/** The hub path of API.md; the web front proxies it to whichever API replica the proxy picks. */
+/** The hub path of docs/api.md; the web front proxies it to whichever API replica the proxy picks. */
 export const hubPath = '/hubs/chat';
 
 // Retry at once, then back off to every 10 s, and never give up: a messenger left open over

@@ -1,4 +1,4 @@
-// The types of API.md (version 1), as the server sends them.
+// The types of docs/api.md (version 1), as the server sends them.
 
 export interface User {
   id: string;
@@ -83,4 +83,14 @@ export interface PresenceDelta {
   userId: string;
   online: boolean;
   lastSeenAt: string | null;
+}
+
+/** GET /api/limits: what the server enforces, so the client checks the same numbers before sending. */
+export interface Limits {
+  maxMessageTextLength: number;
+  maxImageBytes: number;
+  imageContentTypes: string[];
+  maxFullNameLength: number;
+  minPasswordLength: number;
+  maxPasswordLength: number;
 }

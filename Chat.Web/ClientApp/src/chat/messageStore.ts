@@ -1,7 +1,8 @@
 /**
  * The messages of one conversation as the client shows them: the server's copies ordered by
  * seq, then the user's own messages that the server has not confirmed yet (pending or failed),
- * in the order they were written. Pure data in, data out, so every arrival order can be tested.
+ * in the order they were written. Pure data in, data out, so every arrival order can be tested;
+ * an arrival that changes nothing returns the very same state.
  */
 
 import type { Message } from '../api/types';
@@ -55,7 +56,12 @@ export function receive(state: ConversationState, ...messages: Message[]): Conve
     }
   }
   const confirmedIds = new Set(messages.map((m) => m.clientMessageId));
-  const local = state.local.filter((m) => !confirmedIds.has(m.clientMessageId));
+  const local = state.local.some((m) => confirmedIds.has(m.clientMessageId))
+    ? state.local.filter((m) => !confirmedIds.has(m.clientMessageId))
+    : state.local;
+  // Nothing new (the push of a message the send's answer already brought): the same state,
+  // so nothing downstream re-renders or re-sorts.
+  if (confirmed === state.confirmed && local === state.local) return state;
   return { confirmed, local, caughtUpTo: contiguousEnd(confirmed, state.caughtUpTo) };
 }
 
@@ -81,11 +87,6 @@ export function local(state: ConversationState, clientMessageId: string): LocalM
 
 export function discard(state: ConversationState, clientMessageId: string): ConversationState {
   return { ...state, local: state.local.filter((m) => m.clientMessageId !== clientMessageId) };
-}
-
-/** What to send, in the order written (on reconnect, the outbox goes out in this order). */
-export function outbox(state: ConversationState): LocalMessage[] {
-  return state.local.filter((m) => m.status === 'pending');
 }
 
 function isNewer(candidate: Message, current: Message): boolean {

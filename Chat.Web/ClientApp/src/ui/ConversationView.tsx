@@ -1,15 +1,15 @@
-import { Fragment, useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { Fragment, memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { Image } from '../api/types';
-import type { ChatClient, ChatState } from '../chat/chatClient';
+import type { ChatClient } from '../chat/chatClient';
 import { Avatar } from './Avatar';
 import { dayKey, formatDay, presenceText } from './format';
 import { Icon } from './Icon';
 import { ImageViewer } from './ImageViewer';
 import { LocalMessageItem, MessageItem } from './MessageItem';
+import { useChat } from './useChat';
 
 interface Props {
   client: ChatClient;
-  state: ChatState;
   peerId: string;
 }
 
@@ -18,12 +18,17 @@ interface Props {
 const bottomSlack = 48;
 
 /** One conversation: header, history with infinite scroll upward, and the composer. */
-export function ConversationView({ client, state, peerId }: Props) {
-  const thread = state.threads[peerId];
-  const contact = state.contacts[peerId];
-  const presence = state.connectivity === 'online' ? state.presence[peerId] : undefined; // stale while offline
-  const peerRead = state.reads[peerId]?.peer ?? 0;
-  const typing = (state.typingUntil[peerId] ?? 0) > Date.now();
+export function ConversationView({ client, peerId }: Props) {
+  const me = useChat(client, (s) => s.me.id);
+  const maxTextLength = useChat(client, (s) => s.limits.maxMessageTextLength);
+  const thread = useChat(client, (s) => s.threads[peerId]);
+  const contact = useChat(client, (s) => s.contacts[peerId]);
+  const online = useChat(client, (s) => s.connectivity === 'online');
+  const knownPresence = useChat(client, (s) => s.presence[peerId]);
+  const presence = online ? knownPresence : undefined; // stale while offline
+  const peerRead = useChat(client, (s) => s.reads[peerId]?.peer ?? 0);
+  const myRead = useChat(client, (s) => s.reads[peerId]?.mine ?? 0);
+  const typing = useChat(client, (s) => s.typingUntil[peerId] ?? 0) > Date.now();
   const name = contact?.fullName ?? 'Conversation';
   const [viewing, setViewing] = useState<Image | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
@@ -32,7 +37,7 @@ export function ConversationView({ client, state, peerId }: Props) {
   // arrives while it is open is seen as it comes, and gets no marker.
   const [opened, setOpened] = useState<{ read: number; newest: number } | null>(null);
   if (opened === null && thread?.status === 'ready') {
-    setOpened({ read: state.reads[peerId]?.mine ?? 0, newest: thread.messages.confirmed.at(-1)?.seq ?? 0 });
+    setOpened({ read: myRead, newest: thread.messages.confirmed.at(-1)?.seq ?? 0 });
   }
 
   useEffect(() => void client.openThread(peerId), [client, peerId]);
@@ -42,6 +47,9 @@ export function ConversationView({ client, state, peerId }: Props) {
   const markSeen = useCallback(() => {
     if (fromBottom.current < bottomSlack && document.visibilityState === 'visible') client.markRead(peerId);
   }, [client, peerId]);
+
+  // What the user sends is shown: the view follows to the bottom.
+  const stickToBottom = useCallback(() => { fromBottom.current = 0; }, []);
 
   const onScroll = () => {
     const el = list.current!;
@@ -106,20 +114,17 @@ export function ConversationView({ client, state, peerId }: Props) {
             <Fragment key={m.id}>
               {daySeparator(m.createdAt)}
               {m.seq === unreadFrom && <li className="unread-marker" data-testid="unread-marker"><span>New messages</span></li>}
-              <MessageItem client={client} message={m} mine={m.senderId === state.me.id} read={m.seq <= peerRead}
+              <MessageItem client={client} message={m} mine={m.senderId === me} read={m.seq <= peerRead} maxTextLength={maxTextLength}
                            editing={editingId === m.id} onEdit={setEditingId} onOpenImage={setViewing} />
             </Fragment>
           ))}
           {local.length > 0 && daySeparator(new Date().toISOString())}
           {local.map((m) => (
-            <LocalMessageItem key={m.clientMessageId} message={m}
-                              onRetry={() => client.retry(peerId, m.clientMessageId)}
-                              onDiscard={() => client.discard(peerId, m.clientMessageId)} />
+            <LocalMessageItem key={m.clientMessageId} message={m} client={client} peerId={peerId} />
           ))}
         </ol>
       </div>
-      <Composer name={name} onTyping={() => client.typing(peerId)}
-                onSend={(text, file) => { fromBottom.current = 0; void client.send(peerId, text, file); }} />
+      <Composer name={name} client={client} peerId={peerId} onSent={stickToBottom} />
       {viewing && <ImageViewer image={viewing} onClose={() => setViewing(null)} />}
     </section>
   );
@@ -127,22 +132,40 @@ export function ConversationView({ client, state, peerId }: Props) {
 
 interface ComposerProps {
   name: string;
-  onTyping: () => void;
-  onSend: (text: string | null, file?: File) => void;
+  client: ChatClient;
+  peerId: string;
+  onSent: () => void;
 }
 
-/** Enter sends, Shift+Enter starts a new line; an attached image goes with the text. */
-function Composer({ name, onTyping, onSend }: ComposerProps) {
+/**
+ * Enter sends, Shift+Enter starts a new line; an attached image goes with the text. Memoised
+ * with stable props, so typing here does not re-render the messages, nor they the composer.
+ */
+const Composer = memo(function Composer({ name, client, peerId, onSent }: ComposerProps) {
+  const limits = useChat(client, (s) => s.limits);
   const [text, setText] = useState('');
   const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
   const picker = useRef<HTMLInputElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+
+  // Checked here with the server's own limits, so a file the server would refuse is not uploaded.
+  function pick(picked: File | null) {
+    const error = !picked ? null
+      : !limits.imageContentTypes.includes(picked.type) ? 'Only JPEG, PNG, WebP and GIF images can be sent.'
+      : picked.size > limits.maxImageBytes ? `Images are limited to ${Math.floor(limits.maxImageBytes / (1024 * 1024))} MB.`
+      : null;
+    setFileError(error);
+    setFile(error ? null : picked);
+    if (error && picker.current) picker.current.value = '';
+  }
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
     const trimmed = text.trim();
     if (!trimmed && !file) return;
-    onSend(trimmed || null, file ?? undefined);
+    onSent();
+    void client.send(peerId, trimmed || null, file ?? undefined);
     setText('');
     setFile(null);
     if (picker.current) picker.current.value = '';
@@ -155,8 +178,8 @@ function Composer({ name, onTyping, onSend }: ComposerProps) {
 
   return (
     <form className="composer" onSubmit={submit} aria-label="Write a message">
-      <input ref={picker} type="file" accept="image/jpeg,image/png,image/webp,image/gif" hidden
-             data-testid="attach-input" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
+      <input ref={picker} type="file" accept={limits.imageContentTypes.join(',')} hidden
+             data-testid="attach-input" onChange={(e) => pick(e.target.files?.[0] ?? null)} />
       <button type="button" className="icon" aria-label="Attach an image" onClick={() => picker.current?.click()}><Icon name="attach" /></button>
       <div className="composer-body">
         {file && (
@@ -165,11 +188,12 @@ function Composer({ name, onTyping, onSend }: ComposerProps) {
             <button type="button" className="link" onClick={() => { setFile(null); picker.current!.value = ''; }}>Remove</button>
           </p>
         )}
-        <textarea ref={input} rows={1} maxLength={4000} placeholder={`Message ${name}`} aria-label={`Message ${name}`}
+        {fileError && <p className="attachment error" role="alert">{fileError}</p>}
+        <textarea ref={input} rows={1} maxLength={limits.maxMessageTextLength} placeholder={`Message ${name}`} aria-label={`Message ${name}`}
                   value={text} autoFocus
-                  onChange={(e) => { setText(e.target.value); if (e.target.value) onTyping(); }} onKeyDown={onKeyDown} />
+                  onChange={(e) => { setText(e.target.value); if (e.target.value) client.typing(peerId); }} onKeyDown={onKeyDown} />
       </div>
       <button type="submit" className="primary" disabled={!text.trim() && !file}>Send</button>
     </form>
   );
-}
+});

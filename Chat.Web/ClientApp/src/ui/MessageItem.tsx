@@ -1,4 +1,4 @@
-import { useState, type KeyboardEvent } from 'react';
+import { memo, useState, type KeyboardEvent } from 'react';
 import type { Image, Message } from '../api/types';
 import type { ChatClient } from '../chat/chatClient';
 import type { LocalMessage } from '../chat/messageStore';
@@ -12,13 +12,18 @@ interface Props {
   mine: boolean;
   /** The peer has read it (peerReadSeq ≥ seq): ✓✓ instead of ✓. */
   read: boolean;
+  maxTextLength: number;
   editing: boolean;
   onEdit: (id: string | null) => void;
   onOpenImage: (image: Image) => void;
 }
 
-/** A message the server has: content, time, receipts, and edit/delete for the sender. */
-export function MessageItem({ client, message: m, mine, read, editing, onEdit, onOpenImage }: Props) {
+/**
+ * A message the server has: content, time, receipts, and edit/delete for the sender. Memoised:
+ * it re-renders only when its own message or receipt changes, not on every change of the thread
+ * (an upload's progress, a presence change).
+ */
+export const MessageItem = memo(function MessageItem({ client, message: m, mine, read, maxTextLength, editing, onEdit, onOpenImage }: Props) {
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const act = (action: Promise<void>) => action.then(() => setError(null), (e: Error) => setError(e.message));
@@ -27,7 +32,7 @@ export function MessageItem({ client, message: m, mine, read, editing, onEdit, o
     <li className={`message ${mine ? 'mine' : 'theirs'}`} data-testid="message" data-seq={m.seq} data-status="sent">
       <div className="bubble">
         {m.deleted ? <p className="text deleted">This message was deleted.</p> : editing ? (
-          <EditBox initial={m.text ?? ''} onCancel={() => onEdit(null)}
+          <EditBox initial={m.text ?? ''} maxLength={maxTextLength} onCancel={() => onEdit(null)}
                    onSave={(text) => act(client.edit(m, text).then(() => onEdit(null)))} />
         ) : (
           <>
@@ -64,16 +69,16 @@ export function MessageItem({ client, message: m, mine, read, editing, onEdit, o
       )}
     </li>
   );
-}
+});
 
 interface LocalProps {
   message: LocalMessage;
-  onRetry: () => void;
-  onDiscard: () => void;
+  client: ChatClient;
+  peerId: string;
 }
 
 /** The user's own message on its way (pending) or refused (failed, with Retry and Discard). */
-export function LocalMessageItem({ message: m, onRetry, onDiscard }: LocalProps) {
+export const LocalMessageItem = memo(function LocalMessageItem({ message: m, client, peerId }: LocalProps) {
   const uploading = m.preview && !m.mediaId && m.status === 'pending';
   return (
     <li className="message mine local" data-testid="message" data-status={m.status} data-client-id={m.clientMessageId}>
@@ -93,13 +98,13 @@ export function LocalMessageItem({ message: m, onRetry, onDiscard }: LocalProps)
       </div>
       {m.status === 'failed' && (
         <div className="actions always">
-          <button type="button" className="link" onClick={onRetry}>Retry</button>
-          <button type="button" className="link" onClick={onDiscard}>Discard</button>
+          <button type="button" className="link" onClick={() => client.retry(peerId, m.clientMessageId)}>Retry</button>
+          <button type="button" className="link" onClick={() => client.discard(peerId, m.clientMessageId)}>Discard</button>
         </div>
       )}
     </li>
   );
-}
+});
 
 /** Laid out at its final size before it loads, so the conversation does not jump. */
 function Thumbnail({ image, onOpen }: { image: Image; onOpen: () => void }) {
@@ -115,7 +120,7 @@ function box({ width, height }: { width: number; height: number }) {
   return { width: Math.round(width * scale), aspectRatio: `${width} / ${height}` };
 }
 
-function EditBox({ initial, onSave, onCancel }: { initial: string; onSave: (text: string) => void; onCancel: () => void }) {
+function EditBox({ initial, maxLength, onSave, onCancel }: { initial: string; maxLength: number; onSave: (text: string) => void; onCancel: () => void }) {
   const [text, setText] = useState(initial);
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Escape') onCancel();
@@ -126,7 +131,7 @@ function EditBox({ initial, onSave, onCancel }: { initial: string; onSave: (text
   };
   return (
     <div className="edit-box">
-      <textarea aria-label="Edit message" value={text} maxLength={4000} autoFocus
+      <textarea aria-label="Edit message" value={text} maxLength={maxLength} autoFocus
                 onChange={(e) => setText(e.target.value)} onKeyDown={onKeyDown} />
       <div className="actions always">
         <button type="button" className="link" disabled={!text.trim()} onClick={() => onSave(text.trim())}>Save</button>

@@ -1,4 +1,4 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useEffect, useState } from 'react';
 import type { ChatClient, Connectivity } from '../chat/chatClient';
 import { Avatar } from './Avatar';
 import { ConversationView } from './ConversationView';
@@ -6,10 +6,12 @@ import { ProfilePage } from './ProfilePage';
 import { Sidebar } from './Sidebar';
 import { useHashRoute } from './routes';
 import { useTheme, type Theme } from './theme';
+import { useChat } from './useChat';
 
 /** The signed-in app: top bar, connection banner, sidebar, and the open conversation or the profile. */
 export function Messenger({ client }: { client: ChatClient }) {
-  const state = useSyncExternalStore(client.subscribe, client.getState);
+  const me = useChat(client, (s) => s.me);
+  const connectivity = useChat(client, (s) => s.connectivity);
   const route = useHashRoute();
   const [theme, setTheme] = useTheme();
 
@@ -26,19 +28,19 @@ export function Messenger({ client }: { client: ChatClient }) {
           </select>
         </label>
         <a className="me" href="#/profile">
-          <Avatar name={state.me.fullName} url={state.me.avatarUrl} />
+          <Avatar name={me.fullName} url={me.avatarUrl} />
           <span className="visually-hidden">Your profile: </span>
-          <span className="me-name">{state.me.fullName}</span>
+          <span className="me-name">{me.fullName}</span>
         </a>
       </header>
-      <ConnectionBanner connectivity={state.connectivity} />
-      <Sidebar client={client} state={state} selectedPeerId={route.kind === 'conversation' ? route.peerId : null} />
+      <ConnectionBanner connectivity={connectivity} />
+      <Sidebar client={client} selectedPeerId={route.kind === 'conversation' ? route.peerId : null} />
       <main className="main">
-        {route.kind === 'conversation' && <ConversationView key={route.peerId} client={client} state={state} peerId={route.peerId} />}
-        {route.kind === 'profile' && <ProfilePage client={client} me={state.me} />}
+        {route.kind === 'conversation' && <ConversationView key={route.peerId} client={client} peerId={route.peerId} />}
+        {route.kind === 'profile' && <ProfilePage client={client} />}
         {route.kind === 'home' && (
           <div className="empty-state">
-            <h2>Welcome, {state.me.fullName}</h2>
+            <h2>Welcome, {me.fullName}</h2>
             <p>Choose a conversation, or find someone under People.</p>
           </div>
         )}

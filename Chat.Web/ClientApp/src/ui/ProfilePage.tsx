@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import type { User } from '../api/types';
 import type { ChatClient } from '../chat/chatClient';
 import { ApiError } from '../api/http';
 import { Avatar } from './Avatar';
+import { useChat } from './useChat';
 
 /** Name and avatar; log out here or everywhere. */
-export function ProfilePage({ client, me }: { client: ChatClient; me: User }) {
+export function ProfilePage({ client }: { client: ChatClient }) {
+  const me = useChat(client, (s) => s.me);
   const [name, setName] = useState(me.fullName);
   const [status, setStatus] = useState<{ kind: 'saved' | 'error'; text: string; field?: string } | null>(null);
 

@@ -1,44 +1,48 @@
 import { useEffect, useState } from 'react';
 import type { Contact, Conversation } from '../api/types';
-import type { ChatClient, ChatState, Presence } from '../chat/chatClient';
+import type { ChatClient, Presence } from '../chat/chatClient';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
 import { formatWhen, presenceText } from './format';
 import { conversationHref } from './routes';
+import { useChat } from './useChat';
 
 interface Props {
   client: ChatClient;
-  state: ChatState;
   selectedPeerId: string | null;
 }
 
 /** Conversations first (most recent first), then everyone else through the directory. */
-export function Sidebar({ client, state, selectedPeerId }: Props) {
-  const [query, setQuery] = useState(state.directory.query);
+export function Sidebar({ client, selectedPeerId }: Props) {
+  const me = useChat(client, (s) => s.me.id);
+  const conversations = useChat(client, (s) => s.conversations);
+  const directory = useChat(client, (s) => s.directory);
+  const presence = useChat(client, (s) => s.presence);
+  const [query, setQuery] = useState(directory.query);
   const [onlineOnly, setOnlineOnly] = useState(false);
   // Offline, the last presence known may be stale: show none rather than a wrong green dot.
-  const live = state.connectivity === 'online';
-  const presenceOf = (c: Contact): Presence | undefined => (live ? state.presence[c.id] ?? c : undefined);
+  const live = useChat(client, (s) => s.connectivity === 'online');
+  const presenceOf = (c: Contact): Presence | undefined => (live ? presence[c.id] ?? c : undefined);
 
   useEffect(() => {
     if (query === client.getState().directory.query) return;
-    const timer = setTimeout(() => void client.searchDirectory(query.trim()), 250);
+    const timer = setTimeout(() => client.searchDirectory(query.trim()), 250);
     return () => clearTimeout(timer);
   }, [client, query]);
 
-  const onlineCount = Object.entries(state.presence).filter(([id, p]) => p.online && id !== state.me.id).length;
-  const people = (state.directory.items ?? []).filter((c) => !onlineOnly || presenceOf(c)?.online);
+  const onlineCount = Object.entries(presence).filter(([id, p]) => p.online && id !== me).length;
+  const people = (directory.items ?? []).filter((c) => !onlineOnly || presenceOf(c)?.online);
 
   return (
     <nav className="sidebar" aria-label="Conversations and people">
       <section aria-labelledby="conversations-heading">
         <h2 id="conversations-heading">Conversations</h2>
-        {state.conversations === null ? <Skeletons /> : state.conversations.length === 0
+        {conversations === null ? <Skeletons /> : conversations.length === 0
           ? <p className="hint">No conversations yet. Find someone under People.</p>
           : (
             <ul className="list" data-testid="conversations">
-              {state.conversations.map((c) => (
-                <ConversationRow key={c.id} conversation={c} me={state.me.id} presence={presenceOf(c.peer)}
+              {conversations.map((c) => (
+                <ConversationRow key={c.id} conversation={c} me={me} presence={presenceOf(c.peer)}
                                  selected={c.peer.id === selectedPeerId} />
               ))}
             </ul>
@@ -53,7 +57,7 @@ export function Sidebar({ client, state, selectedPeerId }: Props) {
             <input type="checkbox" checked={onlineOnly} onChange={(e) => setOnlineOnly(e.target.checked)} /> Online only
           </label>
         </div>
-        {state.directory.items === null ? <Skeletons /> : people.length === 0
+        {directory.items === null ? <Skeletons /> : people.length === 0
           ? <p className="hint">{onlineOnly ? 'Nobody here is online.' : 'Nobody found.'}</p>
           : (
             <ul className="list" data-testid="people">
@@ -70,8 +74,8 @@ export function Sidebar({ client, state, selectedPeerId }: Props) {
               ))}
             </ul>
           )}
-        {state.directory.next && (
-          <button type="button" className="more" disabled={state.directory.loadingMore} onClick={() => void client.moreDirectory()}>
+        {directory.next && (
+          <button type="button" className="more" disabled={directory.loadingMore} onClick={() => client.moreDirectory()}>
             More people
           </button>
         )}

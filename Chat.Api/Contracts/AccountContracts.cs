@@ -1,0 +1,16 @@
+namespace Chat.Api.Contracts;
+
+// Accounts in docs/api.md. Responses are built from documents field by field, so nothing
+// stored (the password hash, the session stamp) can leak into a response.
+
+public sealed record SignUpRequest(string? Email, string? Password, string? FullName);
+
+public sealed record LogInRequest(string? Email, string? Password);
+
+public sealed record UpdateProfileRequest(string? FullName);
+
+public sealed record UserResponse(string Id, string Email, string FullName, string? AvatarUrl, DateTime CreatedAt);
+
+public sealed record ContactResponse(string Id, string FullName, string? AvatarUrl, bool Online, DateTime? LastSeenAt);
+
+public sealed record ContactPage(IReadOnlyList<ContactResponse> Items, string? Next);

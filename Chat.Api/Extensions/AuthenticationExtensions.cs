@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using Chat.Api.Accounts;
+using Chat.Api.Identity;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Chat.Api.Extensions;
+
+public static class AuthenticationExtensions
+{
+    /// <summary>
+    /// Cookie-carried JWT authentication for the REST API and the hub alike, with the session
+    /// stamp checked on each request, and what signing up and logging in need.
+    /// </summary>
+    public static void AddChatAuthentication(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<SessionTokens>();
+        builder.Services.AddSingleton<SessionStamps>();
+        builder.Services.AddSingleton<LoginThrottle>();
+        builder.Services.AddSingleton<IPasswordHasher<UserDocument>, PasswordHasher<UserDocument>>();
+        builder.Services.AddSingleton<AuthService>();
+
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<SessionTokens>((options, tokens) =>
+            {
+                options.TokenValidationParameters = tokens.ValidationParameters();
+                options.MapInboundClaims = false; // keep "sub" as "sub"
+                options.Events = new JwtBearerEvents
+                {
+                    // The token rides in the HttpOnly cookie, for REST calls and the hub's
+                    // WebSocket upgrade alike; never in a header or the query string.
+                    OnMessageReceived = context =>
+                    {
+                        context.Token = context.Request.Cookies[SessionCookie.Name];
+                        return Task.CompletedTask;
+                    },
+                    OnTokenValidated = async context =>
+                    {
+                        var userId = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub);
+                        var stamp = context.Principal?.FindFirstValue(SessionTokens.SessionStampClaim);
+                        var current = userId is null ? null
+                            : await context.HttpContext.RequestServices.GetRequiredService<SessionStamps>()
+                                .CurrentAsync(userId, context.HttpContext.RequestAborted);
+                        if (current is null || current != stamp) context.Fail("The session has ended.");
+                    },
+                };
+            });
+        builder.Services.AddAuthorization();
+
+        // The web front (YARP) forwards the browser's address; trust it from the proxies
+        // configured (loopback by default, as in the local cluster).
+        builder.Services.Configure<ForwardedHeadersOptions>(options =>
+            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.IdentityModel.JsonWebTokens;
+
+namespace Chat.Api.Hubs;
+
+public static class ChatHubEndpoints
+{
+    // WebSockets only: clients skip negotiation, so no sticky sessions are needed in front of
+    // the replicas (Aspire's proxy, a cloud load balancer).
+    public static void MapChatHub(this WebApplication app) =>
+        app.MapHub<ChatHub>(ChatHub.Path, options => options.Transports = HttpTransportType.WebSockets)
+            .RequireAuthorization(); // the same cookie as the REST API; anonymous upgrades get 401
+}
+
+/// <summary>SignalR's user id is the session token's subject, the same id the REST API uses.</summary>
+public sealed class SubjectUserIdProvider : IUserIdProvider
+{
+    public string? GetUserId(HubConnectionContext connection) => connection.User?.FindFirst(JwtRegisteredClaimNames.Sub)?.Value;
+}

@@ -1,0 +1,36 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Chat.Api.Media;
+
+/// <summary>Uploads and the local image store (section "Media"), checked when the replica starts.</summary>
+public sealed class MediaOptions
+{
+    public const string Section = "Media";
+
+    /// <summary>The largest image accepted, in bytes (clients learn it from GET /api/limits).</summary>
+    [Range(64 * 1024, 100 * 1024 * 1024, ErrorMessage = "Media:MaxUploadBytes must be 64 KB to 100 MB.")]
+    public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>The local store's directory, shared by the replicas (the AppHost gives .data/media); unset: ".media" under the content root.</summary>
+    public string? LocalPath { get; set; }
+}
+
+/// <summary>
+/// Cloudinary, used instead of the local store when <c>CLOUDINARY_URL</c> is set
+/// (<c>cloudinary://api_key:api_secret@cloud_name</c>); <c>Cloudinary:ApiBaseUrl</c> points tests at a local endpoint.
+/// </summary>
+public sealed class CloudinaryOptions : IValidatableObject
+{
+    public string? Url { get; set; }
+    public Uri? ApiBaseUrl { get; set; }
+
+    public CloudinaryAccount? Account => string.IsNullOrWhiteSpace(Url) ? null : CloudinaryAccount.Parse(Url);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!string.IsNullOrWhiteSpace(Url) && !CloudinaryAccount.TryParse(Url, out _))
+        {
+            yield return new ValidationResult("CLOUDINARY_URL must look like cloudinary://api_key:api_secret@cloud_name.", [nameof(Url)]);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using Chat.Api.Contracts;
+using Chat.Api.Infrastructure.MongoDB;
+using Chat.Api.Media;
+using Chat.Api.Realtime;
+using Chat.Api.Validation;
+using MongoDB.Bson;
+
+namespace Chat.Api.Messaging;
+
+/// <summary>
+/// Sending a message, behind both the REST API and the hub: validate, check the peer, claim the
+/// image, persist with the next seq, then push. The push is an optimisation: a client that
+/// missed it catches up by seq. A repeated clientMessageId returns the original and pushes nothing.
+/// </summary>
+public sealed class MessageSender(
+    MessageStore messages, PeerCheck peers, MediaService media, ChatNotifier notifier, DeliveryReceipts receipts,
+    MessagingTelemetry telemetry, TimeProvider time)
+{
+    public sealed record Sent(MessageResponse Message, bool Duplicate);
+
+    public async Task<(Sent? Sent, ClientError? Error)> SendAsync(
+        string senderId, string? peerId, SendMessageRequest? request, CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var activity = MessagingTelemetry.Source.StartActivity("send message");
+
+        var text = request?.Text?.Trim();
+        if (string.IsNullOrEmpty(text)) text = null;
+        var clientMessageId = request?.ClientMessageId?.Trim();
+        var errors = new ValidationErrors()
+            .Check(!string.IsNullOrEmpty(clientMessageId), "clientMessageId", "clientMessageId is required.")
+            .Check(clientMessageId is null || clientMessageId.Length <= MessagingLimits.MaxClientMessageIdLength, "clientMessageId",
+                $"clientMessageId must be at most {MessagingLimits.MaxClientMessageIdLength} characters.")
+            .Check(text is not null || request?.MediaId is not null, "text", "A message needs text or an image.")
+            .Check(text is null || text.Length <= MessagingLimits.MaxTextLength, "text",
+                $"Text must be at most {MessagingLimits.MaxTextLength} characters.")
+            .Check(request?.MediaId is null || request.MediaId.Length is > 0 and <= 64, "mediaId", "mediaId is not a media id.");
+        if (ClientError.From(errors) is { } invalid) return (null, invalid);
+        if (await peers.CheckAsync(senderId, peerId, cancellationToken) is { } peerError) return (null, peerError);
+
+        MessageImage? image = null;
+        if (request!.MediaId is { } mediaId)
+        {
+            // Claimed for this clientMessageId, so a retried send claims it again and then
+            // finds its original message below.
+            var (claimed, mediaError) = await media.ClaimForMessageAsync(mediaId, senderId, clientMessageId!, cancellationToken);
+            if (mediaError is not null) return (null, mediaError);
+            image = claimed;
+        }
+
+        var conversationId = ConversationIds.For(senderId, peerId!);
+        activity?.SetTag("chat.conversation.id", conversationId);
+        var (stored, duplicate) = await messages.AppendAsync(new MessageDocument
+        {
+            Id = ObjectId.GenerateNewId().ToString(),
+            ConversationId = conversationId,
+            Seq = 0,
+            ClientMessageId = clientMessageId!,
+            SenderId = senderId,
+            RecipientId = peerId!,
+            Text = text,
+            Image = image,
+            CreatedAt = time.UtcNowForStorage(),
+        }, cancellationToken);
+        var message = stored.ToResponse();
+        activity?.SetTag("chat.message.id", message.Id);
+        activity?.SetTag("chat.message.seq", message.Seq);
+        activity?.SetTag("chat.message.duplicate", duplicate);
+
+        if (duplicate)
+        {
+            telemetry.Duplicates.Add(1);
+            return (new Sent(message, Duplicate: true), null);
+        }
+
+        await notifier.MessageCreatedAsync(message);
+        receipts.StoredHere(message.Id);
+        telemetry.Sent.Add(1);
+        telemetry.PushDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        return (new Sent(message, Duplicate: false), null);
+    }
+}

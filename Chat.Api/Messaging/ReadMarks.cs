@@ -1,0 +1,27 @@
+using Chat.Api.Contracts;
+using Chat.Api.Realtime;
+using Chat.Api.Validation;
+
+namespace Chat.Api.Messaging;
+
+/// <summary>How far each participant has read: moved forward only, never past the last message, announced to both.</summary>
+public sealed class ReadMarks(MessageStore messages, PeerCheck peers, ChatNotifier notifier)
+{
+    public async Task<ClientError?> MarkReadAsync(string readerId, string? peerId, long? seq, CancellationToken cancellationToken)
+    {
+        if (seq is null or < 1) return ClientError.Invalid("seq", "seq must be at least 1.");
+        if (await peers.CheckAsync(readerId, peerId, cancellationToken) is { } peerError) return peerError;
+
+        var conversationId = ConversationIds.For(readerId, peerId!);
+        var conversation = await messages.FindConversationAsync(conversationId, cancellationToken);
+        if (conversation is null) return ClientError.NotFound("Conversation");
+        if (seq > conversation.LastSeq) return ClientError.Invalid("seq", $"seq is beyond the last message ({conversation.LastSeq}).");
+
+        // Only a mark that moved is announced: a repeated or older one changes nothing.
+        if (await messages.MoveReadSeqAsync(conversationId, readerId, seq.Value, cancellationToken))
+        {
+            await notifier.ReadMovedAsync(new ReadUpToEvent(conversationId, readerId, seq.Value), peerId!);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,41 @@
+import { api, upload } from '../api/http';
+import type { User } from '../api/types';
+import type { ChatStore } from './state';
+
+/** The signed-in user: profile changes, log-out, and noticing that the session ended elsewhere. */
+export class Session {
+  private ended = false;
+
+  constructor(private readonly store: ChatStore, private readonly signedOut: () => void) {}
+
+  async updateProfile(fullName: string) {
+    this.store.set({ me: await api<User>('PUT', '/api/users/me', { fullName }) });
+  }
+
+  async updateAvatar(file: File) {
+    this.store.set({ me: await upload<User>('PUT', '/api/users/me/avatar', file) });
+  }
+
+  async logOut(everywhere: boolean) {
+    await api<void>('POST', everywhere ? '/api/auth/logout-all' : '/api/auth/logout');
+    this.end();
+  }
+
+  /** True when the session has ended (logged out everywhere, expired): the app signs out. Unreachable is not signed out. */
+  async hasEnded(): Promise<boolean> {
+    try {
+      const response = await fetch('/api/auth/me', { credentials: 'same-origin' });
+      if (response.status !== 401) return false;
+    } catch {
+      return false;
+    }
+    this.end();
+    return true;
+  }
+
+  private end() {
+    if (this.ended) return;
+    this.ended = true;
+    this.signedOut();
+  }
+}
