@@ -25,21 +25,33 @@ IResourceBuilder<IResourceWithConnectionString> chatdb = HasConnectionString("ch
 var signingKey = builder.AddParameter("auth-signing-key",
     new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
 
+// Proves to the API that a request came through the web front, so only the front can say which
+// address the browser has (per-address limits).
+var frontKey = builder.AddParameter("front-key",
+    new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
 var api = builder.AddProject<Projects.Chat_Api>("api")
     .WithReplicas(builder.Configuration.GetValue("Api:Replicas", 2))
     .WithReference(redis).WaitFor(redis)
     .WithReference(chatdb).WaitFor(chatdb)
     .WithEnvironment("Auth__SigningKey", signingKey)
+    .WithEnvironment("Security__FrontKey", frontKey)
     .WithImageStorage(report)
     .WithTraceSampling(builder.Configuration, report)
+    .WithRateLimitSettings(builder.Configuration, report)
     .WithHttpHealthCheck("/health");
 
-builder.AddProject<Projects.Chat_Web>("web")
+var web = builder.AddProject<Projects.Chat_Web>("web")
     .WithReference(api).WaitFor(api)
+    .WithEnvironment("Security__FrontKey", frontKey)
+    .WithImageOrigins()
     .WithExternalHttpEndpoints()
     .WithTraceSampling(builder.Configuration, report)
     .WithHttpHealthCheck("/health")
     .AnnounceUrl("Chat web front");
+
+// Browsers may change state and open the hub only from the web front's pages.
+api.WithEnvironment("Security__AllowedOrigins__0", web.GetEndpoint("http"));
 
 report.LogOnStart(builder);
 builder.Build().Run();

@@ -7,6 +7,7 @@ builder.AddApiProxy();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.MapDefaultEndpoints();
 app.UseSpaStaticFiles();
 app.RejectOversizeBodies();

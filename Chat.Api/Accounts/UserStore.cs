@@ -84,7 +84,9 @@ public sealed class UserStore(IMongoDatabase database)
 
     /// <summary>
     /// One page of the directory ordered by name then id, everyone but <paramref name="exceptId"/>,
-    /// optionally only names (whole or any word) or emails starting with <paramref name="prefix"/>.
+    /// optionally only names (whole or any word) starting with <paramref name="prefix"/>, or the
+    /// one user whose whole email it is. Emails are never matched by prefix: that would let
+    /// anyone recover an address one character at a time.
     /// Keyset paging: the page after (name, id) starts strictly after it, whatever was inserted since.
     /// </summary>
     public async Task<(IReadOnlyList<UserDocument> Items, bool HasMore)> SearchAsync(
@@ -94,11 +96,12 @@ public sealed class UserStore(IMongoDatabase database)
         if (!string.IsNullOrEmpty(prefix))
         {
             // Anchored, case-folded, escaped: an index range scan, and no regex injection.
-            var pattern = new BsonRegularExpression("^" + Regex.Escape(prefix.ToLowerInvariant()));
+            var folded = prefix.ToLowerInvariant();
+            var pattern = new BsonRegularExpression("^" + Regex.Escape(folded));
             filter &= Filter.Or(
                 Filter.Regex(u => u.FullNameKey, pattern),
                 Filter.Regex("nameWords", pattern),
-                Filter.Regex(u => u.Email, pattern));
+                Filter.Eq(u => u.Email, folded));
         }
         if (after is var (nameKey, id))
         {

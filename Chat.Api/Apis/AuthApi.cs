@@ -1,5 +1,6 @@
 using Chat.Api.Contracts;
 using Chat.Api.Identity;
+using Chat.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Api.Apis;
@@ -10,7 +11,7 @@ public static class AuthApi
     public static void MapAuthApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/auth").WithTags("Accounts");
-        api.MapPost("/signup", SignUp);
+        api.MapPost("/signup", SignUp).RequireRateLimiting(RateLimits.SignUp);
         api.MapPost("/login", LogIn);
         api.MapPost("/logout", LogOut);
         api.MapPost("/logout-all", LogOutEverywhere).RequireAuthorization();
@@ -37,8 +38,10 @@ public static class AuthApi
         return TypedResults.Ok(session.User);
     }
 
-    public static NoContent LogOut(HttpContext context)
+    /// <summary>Ends the caller's session if it has one (a copy of its cookie stops working too), and clears the cookie.</summary>
+    public static async Task<NoContent> LogOut(HttpContext context, AuthService auth)
     {
+        await auth.LogOutAsync(context.User);
         SessionCookie.Clear(context);
         return TypedResults.NoContent();
     }

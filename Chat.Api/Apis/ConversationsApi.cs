@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Chat.Api.Contracts;
 using Chat.Api.Identity;
 using Chat.Api.Messaging;
+using Chat.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Chat.Api.Apis;
@@ -14,8 +15,8 @@ public static class ConversationsApi
         var api = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization();
         api.MapGet("/", ListConversations);
         api.MapGet("/{peerId}/messages", History);
-        api.MapPost("/{peerId}/messages", Send);
-        api.MapPost("/{peerId}/read", MarkRead);
+        api.MapPost("/{peerId}/messages", Send).RequireRateLimiting(RateLimits.Send);
+        api.MapPost("/{peerId}/read", MarkRead).RequireRateLimiting(RateLimits.ReadMarks);
     }
 
     public static async Task<Ok<List<ConversationResponse>>> ListConversations(

@@ -1,6 +1,7 @@
 using Chat.Api.Contracts;
 using Chat.Api.Identity;
 using Chat.Api.Media;
+using Chat.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ public static class MediaApi
     public static void MapMediaApi(this WebApplication app)
     {
         app.MapGroup("/api/media").WithTags("Media").RequireAuthorization()
-            .MapPost("/", Upload);
+            .MapPost("/", Upload).RequireRateLimiting(RateLimits.Upload);
 
         if (app.Services.GetRequiredService<IImageStorage>() is LocalImageStorage local)
         {

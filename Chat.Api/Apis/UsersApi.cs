@@ -3,6 +3,7 @@ using Chat.Api.Contacts;
 using Chat.Api.Contracts;
 using Chat.Api.Identity;
 using Chat.Api.Media;
+using Chat.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -15,8 +16,8 @@ public static class UsersApi
     {
         var api = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
         api.MapPut("/me", UpdateProfile);
-        api.MapPut("/me/avatar", UpdateAvatar);
-        api.MapGet("/", Directory);
+        api.MapPut("/me/avatar", UpdateAvatar).RequireRateLimiting(RateLimits.Upload);
+        api.MapGet("/", Directory).RequireRateLimiting(RateLimits.Search);
     }
 
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> UpdateProfile(

@@ -12,7 +12,7 @@ public sealed class ContactDirectory(UserStore users, PresenceTracker presence)
     public const int MaxPageSize = 100;
     public const int MaxQueryLength = 100;
 
-    /// <summary>Everyone but the user, ordered by name then id; <paramref name="q"/> matches a prefix of the name, of any word of it, or of the email.</summary>
+    /// <summary>Everyone but the user, ordered by name then id; <paramref name="q"/> matches a prefix of the name or of any word of it, or a whole email.</summary>
     public async Task<(ContactPage? Page, ClientError? Error)> SearchAsync(
         string userId, string? q, string? cursor, int? limit, CancellationToken cancellationToken)
     {
@@ -22,6 +22,7 @@ public sealed class ContactDirectory(UserStore users, PresenceTracker presence)
         var errors = new ValidationErrors()
             .Check(pageSize is >= 1 and <= MaxPageSize, "limit", $"limit must be 1 to {MaxPageSize}.")
             .Check(query is null || query.Length <= MaxQueryLength, "q", $"q must be at most {MaxQueryLength} characters.")
+            .Check(query is null || !query.Any(char.IsControl), "q", "q must not contain control characters.")
             .Check(string.IsNullOrEmpty(cursor) || after is not null, "cursor", "cursor is not one this API returned.");
         if (ClientError.From(errors) is { } invalid) return (null, invalid);
 

@@ -8,6 +8,7 @@ using Chat.Api.Media;
 using Chat.Api.Messaging;
 using Chat.Api.Presence;
 using Chat.Api.Realtime;
+using Chat.Api.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
@@ -42,10 +43,13 @@ public static class ApplicationServicesExtensions
         services.AddMemoryCache();
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
 
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
+
         builder.AddMongoDatabase("chatdb");
         builder.AddRedisClient("redis");
         builder.AddRealtime();
         builder.AddChatAuthentication();
+        builder.AddChatRateLimits();
 
         // Accounts: users and their profiles; Contacts: other users as one sees them.
         services.AddSingleton<UserStore>();
@@ -81,7 +85,7 @@ public static class ApplicationServicesExtensions
     {
         // The backplane shares the Aspire-registered multiplexer (one set of Redis connections,
         // already traced and health-checked) instead of opening its own.
-        builder.Services.AddSignalR().AddStackExchangeRedis();
+        builder.Services.AddSignalR(options => options.AddFilter<HubRateLimitFilter>()).AddStackExchangeRedis();
         builder.Services.AddOptions<RedisOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
         {
             options.Configuration.ChannelPrefix = RedisChannel.Literal("chat");
@@ -105,6 +109,7 @@ public static class ApplicationServicesExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MediaTelemetry>();
         services.AddSingleton<MediaStore>();
+        services.AddSingleton<ImageWorkGate>();
         services.AddSingleton<MediaService>();
         services.AddSingleton<IImageStorage>(provider =>
         {
@@ -128,7 +133,7 @@ public static class ApplicationServicesExtensions
 
     /// <summary>
     /// Errors as ProblemDetails (including bare 401/404/415), the replica id on every response,
-    /// the client's address from the web front, then authentication.
+    /// the client's address (only from the web front), the origin check, then authentication.
     /// </summary>
     public static void UseApplicationMiddleware(this WebApplication app)
     {
@@ -141,15 +146,18 @@ public static class ApplicationServicesExtensions
         app.UseStatusCodePages();
 
         var instance = app.Services.GetRequiredService<ApiInstance>();
+        app.Logger.LogInformation("Replica {Instance} starting.", instance.Id);
         app.Use((context, next) =>
         {
             context.Response.Headers[ApiInstance.HeaderName] = instance.Id;
             return next(context);
         });
 
-        app.UseForwardedHeaders();
+        app.UseFrontProxy();
+        app.UseOriginCheck();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseRateLimiter();
     }
 
     /// <summary>The OpenAPI document and a browsable reference (Scalar at /scalar), in Development only.</summary>

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Chat.Api.Accounts;
 using Chat.Api.Identity;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
-using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
 
@@ -18,7 +17,7 @@ public static class AuthenticationExtensions
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SessionTokens>();
-        builder.Services.AddSingleton<SessionStamps>();
+        builder.Services.AddSingleton<Sessions>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<IPasswordHasher<UserDocument>, PasswordHasher<UserDocument>>();
         builder.Services.AddSingleton<AuthService>();
@@ -35,25 +34,22 @@ public static class AuthenticationExtensions
                     // WebSocket upgrade alike; never in a header or the query string.
                     OnMessageReceived = context =>
                     {
-                        context.Token = context.Request.Cookies[SessionCookie.Name];
+                        context.Token = SessionCookie.Read(context.HttpContext);
                         return Task.CompletedTask;
                     },
                     OnTokenValidated = async context =>
                     {
                         var userId = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub);
-                        var stamp = context.Principal?.FindFirstValue(SessionTokens.SessionStampClaim);
-                        var current = userId is null ? null
-                            : await context.HttpContext.RequestServices.GetRequiredService<SessionStamps>()
-                                .CurrentAsync(userId, context.HttpContext.RequestAborted);
-                        if (current is null || current != stamp) context.Fail("The session has ended.");
+                        var current = userId is not null && await context.HttpContext.RequestServices.GetRequiredService<Sessions>().IsCurrentAsync(
+                            userId,
+                            context.Principal?.FindFirstValue(SessionTokens.SessionStampClaim),
+                            context.Principal?.FindFirstValue(SessionTokens.SessionIdClaim),
+                            context.HttpContext.RequestAborted);
+                        if (!current) context.Fail("The session has ended.");
                     },
                 };
             });
         builder.Services.AddAuthorization();
 
-        // The web front (YARP) forwards the browser's address; trust it from the proxies
-        // configured (loopback by default, as in the local cluster).
-        builder.Services.Configure<ForwardedHeadersOptions>(options =>
-            options.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto);
     }
 }

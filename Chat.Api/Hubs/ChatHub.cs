@@ -4,7 +4,9 @@ using Chat.Api.Infrastructure;
 using Chat.Api.Messaging;
 using Chat.Api.Presence;
 using Chat.Api.Realtime;
+using Chat.Api.Security;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Api.Hubs;
 
@@ -14,21 +16,26 @@ namespace Chat.Api.Hubs;
 /// HubException. Connections may land on any replica; events reach them through
 /// <see cref="ChatNotifier"/>. Services a method needs come as its parameters (from DI).
 /// </summary>
-public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connections) : Hub<IChatClient>
+public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connections, IOptions<RateLimitOptions> limits) : Hub<IChatClient>
 {
     public const string Path = "/hubs/chat";
 
     private string UserId => Context.User!.UserId();
 
-    public override Task OnConnectedAsync()
+    public override async Task OnConnectedAsync()
     {
-        connections.Opened(Context, UserId);
-        return presence.ConnectedAsync(Context.ConnectionId, UserId);
+        // A cap across replicas (presence counts every connection of the user in Redis).
+        if (!await presence.ConnectedAsync(Context.ConnectionId, UserId, limits.Value.MaxConnectionsPerUser))
+        {
+            throw new HubException($"Too many open connections: at most {limits.Value.MaxConnectionsPerUser} per user. Close a tab or device.");
+        }
+        connections.Opened(Context, UserId, Context.User!.FindFirst(SessionTokens.SessionIdClaim)?.Value);
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        connections.Closed(Context);
+        // A connection refused at the cap was never registered: nothing to undo.
+        if (!connections.Closed(Context)) return Task.CompletedTask;
         return presence.DisconnectedAsync(Context.ConnectionId, UserId);
     }
 

@@ -9,8 +9,13 @@ public static class ChatHubEndpoints
     // WebSockets only: clients skip negotiation, so no sticky sessions are needed in front of
     // the replicas (Aspire's proxy, a cloud load balancer).
     public static void MapChatHub(this WebApplication app) =>
-        app.MapHub<ChatHub>(ChatHub.Path, options => options.Transports = HttpTransportType.WebSockets)
-            .RequireAuthorization(); // the same cookie as the REST API; anonymous upgrades get 401
+        app.MapHub<ChatHub>(ChatHub.Path, options =>
+        {
+            options.Transports = HttpTransportType.WebSockets;
+            // A connection lives no longer than the session that opened it: at the token's
+            // expiry SignalR closes it, and the client must come back with a current session.
+            options.CloseOnAuthenticationExpiration = true;
+        }).RequireAuthorization(); // the same cookie as the REST API; anonymous upgrades get 401
 }
 
 /// <summary>SignalR's user id is the session token's subject, the same id the REST API uses.</summary>

@@ -1,9 +1,11 @@
+using System.Security.Claims;
 using Chat.Api.Accounts;
 using Chat.Api.Contracts;
 using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Realtime;
 using Chat.Api.Validation;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.IdentityModel.JsonWebTokens;
 using MongoDB.Bson;
 
 namespace Chat.Api.Identity;
@@ -14,7 +16,7 @@ namespace Chat.Api.Identity;
 /// </summary>
 public sealed class AuthService(
     UserStore users, IPasswordHasher<UserDocument> hasher, LoginThrottle throttle, SessionTokens tokens,
-    SessionStamps stamps, ConnectionRegistry connections, TimeProvider time)
+    Sessions sessions, ConnectionRegistry connections, TimeProvider time)
 {
     public sealed record SignedIn(UserResponse User, string Token, DateTimeOffset ExpiresAt);
 
@@ -50,9 +52,12 @@ public sealed class AuthService(
         LogInRequest request, string clientAddress, CancellationToken cancellationToken)
     {
         var email = AccountValidation.NormalizeEmail(request.Email);
+        // Bounded before anything is counted or hashed: no address can be too long to be an
+        // account's, and no password longer than sign-up allows can be right.
         var errors = new ValidationErrors()
-            .Check(email.Length > 0, "email", "Email is required.")
-            .Check(!string.IsNullOrEmpty(request.Password), "password", "Password is required.");
+            .Check(email.Length is > 0 and <= AccountValidation.EmailMaxLength, "email", "Email is required, at most 254 characters.")
+            .Check(request.Password is { Length: > 0 and <= AccountValidation.PasswordMaxLength }, "password",
+                $"Password is required, at most {AccountValidation.PasswordMaxLength} characters.");
         if (ClientError.From(errors) is { } invalid) return (null, invalid);
 
         var attempt = await throttle.BeginAsync(email, clientAddress);
@@ -76,11 +81,28 @@ public sealed class AuthService(
         return (Start(user), null);
     }
 
+    /// <summary>
+    /// Ends this session on every replica: its token is refused from now on (a copied cookie
+    /// included) and its open hub connections close. Nothing to do without a valid session.
+    /// </summary>
+    public async Task LogOutAsync(ClaimsPrincipal user)
+    {
+        if (user.FindFirstValue(JwtRegisteredClaimNames.Sub) is not { } userId
+            || user.FindFirstValue(SessionTokens.SessionIdClaim) is not { } sessionId
+            || user.FindFirstValue(JwtRegisteredClaimNames.Exp) is not { } exp
+            || !long.TryParse(exp, out var expiresAt))
+        {
+            return;
+        }
+        await sessions.EndAsync(userId, sessionId, DateTimeOffset.FromUnixTimeSeconds(expiresAt));
+        await connections.CloseSessionAsync(sessionId);
+    }
+
     /// <summary>Ends every session of the user: a new stamp (checked on every request) and their open hub connections closed.</summary>
     public async Task LogOutEverywhereAsync(string userId, CancellationToken cancellationToken)
     {
-        await stamps.RenewAsync(userId, cancellationToken);
-        await connections.CloseAllOfAsync(userId);
+        await sessions.RenewStampAsync(userId, cancellationToken);
+        await connections.CloseUserAsync(userId);
     }
 
     /// <summary>The signed-in user; a 401 when the account is gone.</summary>

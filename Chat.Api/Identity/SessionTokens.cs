@@ -1,4 +1,6 @@
+using System.Buffers.Text;
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -15,6 +17,7 @@ public sealed class SessionTokens
     public const string Issuer = "chat";
     public const string Audience = "chat";
     public const string SessionStampClaim = "sst";
+    public const string SessionIdClaim = "sid";
 
     private readonly SigningCredentials _credentials;
     private readonly JsonWebTokenHandler _handler = new();
@@ -42,6 +45,8 @@ public sealed class SessionTokens
             Subject = new ClaimsIdentity([
                 new Claim(JwtRegisteredClaimNames.Sub, userId),
                 new Claim(SessionStampClaim, sessionStamp),
+                // This session's own id, so log-out can end it alone.
+                new Claim(SessionIdClaim, Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16))),
             ]),
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,

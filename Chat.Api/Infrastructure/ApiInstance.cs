@@ -8,7 +8,8 @@ public sealed record ApiInstance(string Id)
 {
     public const string HeaderName = "X-Chat-Instance";
 
-    // Host name + process id is unique on one machine (local replicas) and across machines
-    // (cloud replicas), and says where to look when a replica misbehaves.
-    public static ApiInstance ForThisProcess() => new($"{Environment.MachineName}-{Environment.ProcessId}");
+    // Random per process: unique across machines and restarts, and it tells a client nothing
+    // about the host (its name, a process id). The replica logs its id at start, so an operator
+    // can find it; the load-test tool finds a local replica's process by asking its ports.
+    public static ApiInstance ForThisProcess() => new($"api-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}");
 }

@@ -9,11 +9,17 @@ public sealed record ProcessedImage(byte[] Full, byte[] Thumbnail, int Width, in
 /// <summary>
 /// Accepts JPEG, PNG, WebP and GIF by their content (magic bytes, then a real decode of the same
 /// format), refuses anything over 40 megapixels from the header alone (decompression bombs), and
-/// re-encodes: the stored bytes are ours, never the uploader's.
+/// re-encodes: the stored bytes are ours, never the uploader's. Images are kept at a long side of
+/// at most <see cref="MaxSide"/>, and decoded at (about) that size where the codec can scale as it
+/// decodes (JPEG by eighths, WebP freely): a 6000×4000 photo never exists in memory at full size.
+/// PNG and GIF decode only whole, so they are refused above <see cref="MaxWholeDecodePixels"/>.
 /// </summary>
 public static class ImageProcessor
 {
     public const long MaxPixels = 40_000_000;
+    public const int MaxSide = 2048;
+    /// <summary>The most pixels decoded at full size (64 MB of RGBA): formats without scaled decoding above it are 413.</summary>
+    public const long MaxWholeDecodePixels = 16_000_000;
     public static readonly IReadOnlyList<string> AcceptedContentTypes = ["image/jpeg", "image/png", "image/webp", "image/gif"];
     public const int ThumbnailSide = 320;
     private const int JpegQuality = 85;
@@ -37,10 +43,17 @@ public static class ImageProcessor
             return (null, new ClientError(StatusCodes.Status400BadRequest, $"The image is over {MaxPixels / 1_000_000} megapixels"));
         }
 
-        using var decoded = new SKBitmap(new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var (width, height) = DecodeSize(codec);
+        if ((long)width * height > MaxWholeDecodePixels)
+        {
+            return (null, new ClientError(StatusCodes.Status413PayloadTooLarge, "The image is too large to process",
+                Detail: $"PNG and GIF images are limited to {MaxWholeDecodePixels / 1_000_000} megapixels; send a smaller image or a JPEG."));
+        }
+        using var decoded = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
         if (codec.GetPixels(decoded.Info, decoded.GetPixels()) != SKCodecResult.Success) return (null, NotAnImage);
 
-        using var upright = Orient(decoded, codec.EncodedOrigin);
+        using var oriented = Orient(decoded, codec.EncodedOrigin);
+        using var upright = Shrink(oriented, MaxSide);
         var (format, contentType, extension) = kind switch
         {
             Kind.Jpeg => (SKEncodedImageFormat.Jpeg, "image/jpeg", "jpg"),
@@ -49,6 +62,26 @@ public static class ImageProcessor
         };
         using var thumbnail = Shrink(upright, ThumbnailSide);
         return (new ProcessedImage(Encode(upright, format), Encode(thumbnail, format), upright.Width, upright.Height, contentType, extension), null);
+    }
+
+    /// <summary>
+    /// The smallest size the codec can decode to (a whole-image scale it supports) that is still at
+    /// least the size kept; the full size when it cannot scale (PNG, GIF) or need not.
+    /// </summary>
+    private static (int Width, int Height) DecodeSize(SKCodec codec)
+    {
+        var (fullWidth, fullHeight) = (codec.Info.Width, codec.Info.Height);
+        var keep = Math.Min(1.0, (double)MaxSide / Math.Max(fullWidth, fullHeight));
+        if (keep >= 1.0) return (fullWidth, fullHeight);
+        for (var eighths = 1; eighths < 8; eighths++)
+        {
+            var scaled = codec.GetScaledDimensions(eighths / 8f);
+            if (Math.Max(scaled.Width, scaled.Height) >= MaxSide && Math.Max(scaled.Width, scaled.Height) < Math.Max(fullWidth, fullHeight))
+            {
+                return (scaled.Width, scaled.Height);
+            }
+        }
+        return (fullWidth, fullHeight);
     }
 
     private static readonly ClientError NotAnImage = new(StatusCodes.Status400BadRequest, "The file is not a readable image (corrupt, truncated or disguised)");

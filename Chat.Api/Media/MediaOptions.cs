@@ -11,6 +11,14 @@ public sealed class MediaOptions
     [Range(64 * 1024, 100 * 1024 * 1024, ErrorMessage = "Media:MaxUploadBytes must be 64 KB to 100 MB.")]
     public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
 
+    /// <summary>Images decoded and re-encoded at once by one replica; more wait, up to <see cref="ImageWorkWait"/>.</summary>
+    [Range(1, 64, ErrorMessage = "Media:MaxConcurrentImageWork must be 1 to 64.")]
+    public int MaxConcurrentImageWork { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>How long an upload waits for a turn before it is told to come back (503 with Retry-After).</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Media:ImageWorkWait must be at most a minute.")]
+    public TimeSpan ImageWorkWait { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>The local store's directory, shared by the replicas (the AppHost gives .data/media); unset: ".media" under the content root.</summary>
     public string? LocalPath { get; set; }
 }

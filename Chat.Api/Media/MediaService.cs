@@ -8,15 +8,24 @@ using Chat.Api.Validation;
 namespace Chat.Api.Media;
 
 /// <summary>Uploads (check, normalise, store, record) and their use by messages and avatars.</summary>
-public sealed class MediaService(MediaStore media, IImageStorage storage, MediaTelemetry telemetry, TimeProvider time)
+public sealed class MediaService(MediaStore media, IImageStorage storage, ImageWorkGate gate, MediaTelemetry telemetry, TimeProvider time)
 {
     public async Task<(MediaDocument? Media, ClientError? Error)> UploadAsync(
         string ownerId, byte[] file, string? use, CancellationToken cancellationToken)
     {
-        var started = Stopwatch.GetTimestamp();
-        var (image, error) = ImageProcessor.Process(file);
-        if (error is not null) return (null, error);
-        telemetry.ProcessingTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        ProcessedImage? image;
+        using (var turn = await gate.EnterAsync(cancellationToken))
+        {
+            if (turn is null)
+            {
+                return (null, new ClientError(StatusCodes.Status503ServiceUnavailable, "Busy with other images",
+                    Detail: "Try again in a moment.", RetryAfter: gate.Wait));
+            }
+            var started = Stopwatch.GetTimestamp();
+            (image, var error) = ImageProcessor.Process(file);
+            if (error is not null) return (null, error);
+            telemetry.ProcessingTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
         telemetry.UploadSize.Record(file.LongLength);
 
         var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));

@@ -24,8 +24,10 @@ public sealed class PresenceTracker : BackgroundService
     private static readonly RedisKey Online = Prefix + "online";
     private static readonly RedisKey PendingOffline = Prefix + "pending-offline";
 
-    // Registers a connection; 1 when the user was not online before (announce it).
+    // Registers a connection; 1 when the user was not online before (announce it); -1 when the
+    // user already holds @max connections anywhere (0: no cap, for re-registration).
     private static readonly LuaScript ConnectScript = LuaScript.Prepare("""
+        if tonumber(@max) > 0 and redis.call('SCARD', @userConns) >= tonumber(@max) then return -1 end
         redis.call('HSET', @conns, @connection, @user)
         redis.call('SADD', @userConns, @member)
         redis.call('ZREM', @pending, @user)
@@ -81,7 +83,9 @@ public sealed class PresenceTracker : BackgroundService
     private static RedisKey UserConnsKey(string userId) => $"{Prefix}user:{userId}";
     private static string Member(string instance, string connectionId) => $"{instance}|{connectionId}";
 
-    public Task ConnectedAsync(string connectionId, string userId) => RegisterAsync(connectionId, userId);
+    /// <summary>Registers a new connection; false (not registered) when the user already holds <paramref name="maxConnections"/>.</summary>
+    public async Task<bool> ConnectedAsync(string connectionId, string userId, int maxConnections) =>
+        await RegisterAsync(connectionId, userId, maxConnections) >= 0;
 
     public async Task DisconnectedAsync(string connectionId, string userId)
     {
@@ -107,14 +111,15 @@ public sealed class PresenceTracker : BackgroundService
         return ids.Where((_, i) => flags[i]).ToHashSet();
     }
 
-    private async Task RegisterAsync(string connectionId, string userId)
+    private async Task<long> RegisterAsync(string connectionId, string userId, int maxConnections = 0)
     {
-        var cameOnline = (long)await _redis.GetDatabase().ScriptEvaluateAsync(ConnectScript, new
+        var outcome = (long)await _redis.GetDatabase().ScriptEvaluateAsync(ConnectScript, new
         {
             conns = _conns, userConns = UserConnsKey(userId), pending = PendingOffline, online = Online,
-            connection = connectionId, user = userId, member = Member(_instance, connectionId),
+            connection = connectionId, user = userId, member = Member(_instance, connectionId), max = maxConnections,
         });
-        if (cameOnline == 1) _changes.Enqueue(new PresenceDelta(userId, true, null));
+        if (outcome == 1) _changes.Enqueue(new PresenceDelta(userId, true, null));
+        return outcome;
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

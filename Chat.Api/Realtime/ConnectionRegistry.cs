@@ -5,16 +5,18 @@ using StackExchange.Redis;
 namespace Chat.Api.Realtime;
 
 /// <summary>
-/// This replica's hub connections and their users (presence re-registers them from here), and
-/// the closing of a user's connections on every replica: a cookie is only checked when a
-/// connection opens, so without this an open tab would keep receiving messages after "log out
-/// everywhere". Each replica aborts its connections of a user whose id comes over a Redis channel.
+/// This replica's hub connections, their users and sessions (presence re-registers them from
+/// here), and the closing of connections on every replica: a cookie is only checked when a
+/// connection opens, so without this an open tab would keep receiving messages after log-out.
+/// Each replica aborts its connections of a user, or of one session, named on a Redis channel.
 /// </summary>
 public sealed class ConnectionRegistry(IConnectionMultiplexer redis, ILogger<ConnectionRegistry> logger) : BackgroundService
 {
     private static readonly RedisChannel SessionsEnded = RedisChannel.Literal("chat:sessions-ended");
+    private const string UserPrefix = "user:";
+    private const string SessionPrefix = "session:";
     private static readonly TimeSpan SubscribeRetry = TimeSpan.FromSeconds(2);
-    private readonly ConcurrentDictionary<string, (string UserId, HubCallerContext Context)> _connections = new();
+    private readonly ConcurrentDictionary<string, (string UserId, string? SessionId, HubCallerContext Context)> _connections = new();
 
     // Subscribes in the background, retrying until Redis answers: a replica starts (and reports
     // unhealthy) while Redis is late, instead of failing at boot. Once subscribed, the multiplexer
@@ -25,7 +27,7 @@ public sealed class ConnectionRegistry(IConnectionMultiplexer redis, ILogger<Con
         {
             try
             {
-                await redis.GetSubscriber().SubscribeAsync(SessionsEnded, (_, userId) => CloseLocal(userId!));
+                await redis.GetSubscriber().SubscribeAsync(SessionsEnded, (_, ended) => CloseLocal(ended!));
                 return;
             }
             catch (RedisException ex)
@@ -36,17 +38,18 @@ public sealed class ConnectionRegistry(IConnectionMultiplexer redis, ILogger<Con
         }
     }
 
-    private void CloseLocal(string userId)
+    private void CloseLocal(string ended)
     {
-        foreach (var (_, (owner, context)) in _connections)
+        foreach (var (_, (userId, sessionId, context)) in _connections)
         {
-            if (owner == userId) context.Abort();
+            if (ended == UserPrefix + userId || (sessionId is not null && ended == SessionPrefix + sessionId)) context.Abort();
         }
     }
 
-    public void Opened(HubCallerContext context, string userId) => _connections[context.ConnectionId] = (userId, context);
+    public void Opened(HubCallerContext context, string userId, string? sessionId) => _connections[context.ConnectionId] = (userId, sessionId, context);
 
-    public void Closed(HubCallerContext context) => _connections.TryRemove(context.ConnectionId, out _);
+    /// <summary>False when the connection was not registered (refused at open).</summary>
+    public bool Closed(HubCallerContext context) => _connections.TryRemove(context.ConnectionId, out _);
 
     public int Count => _connections.Count;
 
@@ -55,5 +58,8 @@ public sealed class ConnectionRegistry(IConnectionMultiplexer redis, ILogger<Con
         _connections.Select(c => (c.Key, c.Value.UserId));
 
     /// <summary>Closes the user's connections on every replica.</summary>
-    public Task CloseAllOfAsync(string userId) => redis.GetSubscriber().PublishAsync(SessionsEnded, userId);
+    public Task CloseUserAsync(string userId) => redis.GetSubscriber().PublishAsync(SessionsEnded, UserPrefix + userId);
+
+    /// <summary>Closes one session's connections on every replica.</summary>
+    public Task CloseSessionAsync(string sessionId) => redis.GetSubscriber().PublishAsync(SessionsEnded, SessionPrefix + sessionId);
 }

@@ -23,4 +23,10 @@ public static class ImageStorageExtensions
         report.Add("images", $"local store in {directory} (set CLOUDINARY_URL to use Cloudinary)");
         return api.WithEnvironment("Media__LocalPath", directory);
     }
+
+    /// <summary>The web front's pages may show images from Cloudinary's delivery host when it stores them (its Content-Security-Policy).</summary>
+    public static IResourceBuilder<ProjectResource> WithImageOrigins(this IResourceBuilder<ProjectResource> web) =>
+        string.IsNullOrWhiteSpace(web.ApplicationBuilder.Configuration["CLOUDINARY_URL"])
+            ? web
+            : web.WithEnvironment("Security__ImageOrigins__0", "https://res.cloudinary.com");
 }

@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Globalization;
+
 namespace Chat.LoadTest.Measurement;
 
 /// <summary>
@@ -8,16 +11,14 @@ public static class ApiProcesses
 {
     public const string Name = "Chat.Api";
 
-    /// <summary>Reads a /proc file of each replica process (not the `dotnet run` wrapping it) and sums what <paramref name="read"/> makes of it.</summary>
+    /// <summary>Reads a /proc file of each replica process and sums what <paramref name="read"/> makes of it.</summary>
     public static double Sum(string file, Func<string, double> read)
     {
         var total = 0.0;
-        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        foreach (var dir in ProcessDirectories())
         {
             try
             {
-                var cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
-                if (!cmdline.Contains(Name, StringComparison.Ordinal) || cmdline.Contains("dotnet run", StringComparison.Ordinal)) continue;
                 total += read(File.ReadAllText(Path.Combine(dir, file)));
             }
             catch (IOException)
@@ -26,6 +27,77 @@ public static class ApiProcesses
             }
         }
         return total;
+    }
+
+    /// <summary>
+    /// The local replica process whose responses carry <c>X-Chat-Instance: <paramref name="instance"/></c>.
+    /// The id is opaque (it names no host or process), so each API process's listening ports are asked.
+    /// </summary>
+    public static async Task<Process> FindByInstanceAsync(string instance)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        foreach (var dir in ProcessDirectories())
+        {
+            foreach (var port in ListeningPorts(dir))
+            {
+                try
+                {
+                    using var response = await http.GetAsync($"http://127.0.0.1:{port}/alive");
+                    if (response.Headers.TryGetValues("X-Chat-Instance", out var ids) && ids.Contains(instance))
+                    {
+                        return Process.GetProcessById(int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture));
+                    }
+                }
+                catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+                {
+                    // Not an HTTP port, or not answering.
+                }
+            }
+        }
+        throw new InvalidOperationException($"No local API process answers as {instance}.");
+    }
+
+    // Each replica process (not the `dotnet run` wrapping it).
+    private static IEnumerable<string> ProcessDirectories()
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            string cmdline;
+            try
+            {
+                cmdline = File.ReadAllText(Path.Combine(dir, "cmdline")).Replace('\0', ' ');
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+            if (cmdline.Contains(Name, StringComparison.Ordinal) && !cmdline.Contains("dotnet run", StringComparison.Ordinal)) yield return dir;
+        }
+    }
+
+    // The TCP ports the process listens on: its socket inodes (/proc/PID/fd) among the LISTEN rows of /proc/net/tcp{,6}.
+    private static IEnumerable<int> ListeningPorts(string dir)
+    {
+        var inodes = new HashSet<string>();
+        try
+        {
+            foreach (var fd in Directory.EnumerateFileSystemEntries(Path.Combine(dir, "fd")))
+            {
+                if (new FileInfo(fd).LinkTarget is { } target && target.StartsWith("socket:[", StringComparison.Ordinal)) inodes.Add(target[8..^1]);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+        return new[] { "/proc/net/tcp", "/proc/net/tcp6" }
+            .Where(File.Exists)
+            .SelectMany(File.ReadLines).Skip(1)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f.Length > 9 && f[3] == "0A" && inodes.Contains(f[9]))
+            .Select(f => int.Parse(f[1].Split(':')[1], NumberStyles.HexNumber, CultureInfo.InvariantCulture))
+            .Distinct()
+            .ToList();
     }
 
     /// <summary>CPU time used so far (utime + stime from /proc/PID/stat, in USER_HZ = 100 ticks a second).</summary>

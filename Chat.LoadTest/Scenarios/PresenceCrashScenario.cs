@@ -57,7 +57,7 @@ public static class PresenceCrashScenario
             }
             while (!onlineSeen.ContainsKey(userId)) await Task.Delay(20);
 
-            Process.GetProcessById(int.Parse(replica.Split('-')[^1])).Kill();
+            (await ApiProcesses.FindByInstanceAsync(replica)).Kill();
             var killed = Stopwatch.GetTimestamp();
             while (!offlineAt.ContainsKey(userId)) await Task.Delay(20);
             var took = Stopwatch.GetElapsedTime(killed, offlineAt[userId]);

@@ -146,23 +146,23 @@ public class AccountsTests(ClusterFixture cluster)
     }
 
     [Fact]
-    public async Task Five_failures_for_one_email_across_both_replicas_then_429_with_retry_after()
+    public async Task Five_failures_for_one_email_from_one_address_then_429_there_while_the_owner_elsewhere_still_logs_in()
     {
         using var signUp = ChatApiClient.For(ReplicaA);
         var user = await signUp.NewUserAsync(password: "right password");
+        var attacker = ChatApiClient.NewClientAddress();
 
         for (var i = 0; i < 5; i++)
         {
-            // A different client address each time: only the per-email limit is in play.
-            using var client = ChatApiClient.For(i % 2 == 0 ? ReplicaA : ReplicaB, ChatApiClient.NewClientAddress());
+            using var client = ChatApiClient.For(i % 2 == 0 ? ReplicaA : ReplicaB, attacker);
             using var failure = await client.LogInAsync(user.Email, "wrong password");
             Assert.Equal(HttpStatusCode.Unauthorized, failure.StatusCode);
         }
 
         foreach (var replica in new[] { ReplicaA, ReplicaB })
         {
-            using var client = ChatApiClient.For(replica, ChatApiClient.NewClientAddress());
-            // Even the right password waits: the limit protects the account, not the guess.
+            using var client = ChatApiClient.For(replica, attacker);
+            // Even the right password waits there: the limit protects the account, not the guess.
             using var blocked = await client.LogInAsync(user.Email, "right password");
             Assert.Equal(HttpStatusCode.TooManyRequests, blocked.StatusCode);
             Assert.Equal("application/problem+json", blocked.Content.Headers.ContentType?.MediaType);
@@ -170,6 +170,38 @@ public class AccountsTests(ClusterFixture cluster)
             Assert.InRange(retryAfter, 1, 15 * 60);
             Assert.Null(client.SessionToken);
         }
+
+        // The stranger's guesses are no tool against the owner: from their own address they get in.
+        using var owner = ChatApiClient.For(ReplicaB, ChatApiClient.NewClientAddress());
+        using var login = await owner.LogInAsync(user.Email, "right password");
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_forged_x_forwarded_for_does_not_move_a_client_to_another_address()
+    {
+        var address = ChatApiClient.NewClientAddress();
+        for (var i = 0; i <= 20; i++)
+        {
+            using var client = ChatApiClient.For(ReplicaA, address);
+            // Not the web front (no front key): the header is dropped, the real address counts.
+            client.Http.DefaultRequestHeaders.Add("X-Forwarded-For", ChatApiClient.NewClientAddress());
+            using var response = await client.LogInAsync(ChatApiClient.NewEmail("guess"), "wrong password");
+            Assert.Equal(i < 20 ? HttpStatusCode.Unauthorized : HttpStatusCode.TooManyRequests, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task An_oversize_email_or_password_is_refused_before_it_is_counted_or_hashed()
+    {
+        using var client = ChatApiClient.For(ReplicaA, ChatApiClient.NewClientAddress());
+
+        using var longEmail = await client.LogInAsync(new string('a', 60_000) + "@example.test", "whatever");
+        using var longPassword = await client.LogInAsync(ChatApiClient.NewEmail(), new string('p', 60_000));
+
+        Assert.Equal((HttpStatusCode.BadRequest, HttpStatusCode.BadRequest), (longEmail.StatusCode, longPassword.StatusCode));
+        Assert.Contains("email", (await longEmail.Content.ReadFromJsonAsync<ProblemDto>(ChatApiClient.Json))!.Errors!.Keys);
+        Assert.Contains("password", (await longPassword.Content.ReadFromJsonAsync<ProblemDto>(ChatApiClient.Json))!.Errors!.Keys);
     }
 
     [Fact]
@@ -287,6 +319,7 @@ public class AccountsTests(ClusterFixture cluster)
             ["wrong audience"] = TokenForge.Signed(key, user.Id, stamp, audience: "evil"),
             ["wrong key"] = TokenForge.Signed(new string('k', 64), user.Id, stamp),
             ["unknown user"] = TokenForge.Signed(key, "0123456789abcdef01234567", stamp),
+            ["no session id"] = TokenForge.Signed(key, user.Id, stamp, withSessionId: false),
             ["random bytes"] = Convert.ToBase64String(Guid.NewGuid().ToByteArray().Concat(Guid.NewGuid().ToByteArray()).ToArray()),
             ["three garbage parts"] = "a.b.c",
             ["empty"] = "",

@@ -42,6 +42,12 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
         api.WithEnvironment("Presence__OfflineGrace", "00:00:02");
         // Uploaded images in a directory of this run, not the developer's .data/media.
         api.WithEnvironment("Media__LocalPath", MediaDirectory);
+        // The suite signs up hundreds of users from one address and sends like a load test:
+        // limits raised as the load-test tool raises them (RateLimitTests checks the defaults).
+        foreach (var limit in RaisedRateLimits)
+        {
+            api.WithEnvironment($"RateLimits__{limit}__PermitLimit", "1000000");
+        }
         ConfigureApi(api);
 
         App = await builder.BuildAsync();
@@ -51,6 +57,9 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
         StartedIn = stopwatch.Elapsed;
         diagnostics.OnMessage(new Xunit.Sdk.DiagnosticMessage($"{GetType().Name}: cluster started, every resource healthy, in {StartedIn.TotalSeconds:F1} s"));
     }
+
+    /// <summary>The request limits this cluster raises far above the defaults (all of them unless a fixture says otherwise).</summary>
+    protected virtual IEnumerable<string> RaisedRateLimits => ["SignUp", "Send", "Upload", "Search", "Typing", "ReadMarks"];
 
     /// <summary>Settings a fixture gives the API replicas on top of the defaults.</summary>
     protected virtual void ConfigureApi(IResourceBuilder<ProjectResource> api)

@@ -41,6 +41,7 @@ public class ClusterTopologyTests(ClusterFixture cluster)
             using var response = await api.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var instance = Assert.Single(response.Headers.GetValues(InstanceHeader));
+            Assert.Matches("^api-[0-9a-f]{12}$", instance); // opaque: no host name, no process id
             seen[instance] = await response.Content.ReadFromJsonAsync<JsonElement>();
         }
 

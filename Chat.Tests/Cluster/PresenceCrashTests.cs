@@ -49,7 +49,7 @@ public class PresenceCrashTests(CrashClusterFixture cluster, ITestOutputHelper o
         }
 
         // Not a graceful stop: the process dies and its disconnect handlers never run.
-        var victimProcess = Process.GetProcessById(int.Parse(lonelyConnection.Replica.Split('-')[^1]));
+        var victimProcess = await Chat.LoadTest.Measurement.ApiProcesses.FindByInstanceAsync(lonelyConnection.Replica);
         victimProcess.Kill();
         var killedAt = Stopwatch.StartNew();
         await watcher.WaitForAsync<List<PresenceDto>>("PresenceChanged", b => b.Any(d => d.UserId == lonely.Id && !d.Online),

@@ -5,6 +5,7 @@ using Chat.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Tests.Integration;
 
@@ -22,8 +23,25 @@ public sealed class MediaServiceTests : IAsyncLifetime
             throw new ImageStorageException(502, "Image storage refused the upload (500: General Error).");
     }
 
-    private MediaService Service(IImageStorage storage) =>
-        new(new MediaStore(_database), storage, new MediaTelemetry(_services.GetRequiredService<IMeterFactory>()), TimeProvider.System);
+    private MediaService Service(IImageStorage storage, ImageWorkGate? gate = null) =>
+        new(new MediaStore(_database), storage, gate ?? Gate(slots: 2, wait: TimeSpan.FromSeconds(2)),
+            new MediaTelemetry(_services.GetRequiredService<IMeterFactory>()), TimeProvider.System);
+
+    private static ImageWorkGate Gate(int slots, TimeSpan wait) =>
+        new(Options.Create(new MediaOptions { MaxConcurrentImageWork = slots, ImageWorkWait = wait }));
+
+    [Fact]
+    public async Task When_every_image_slot_is_busy_an_upload_is_turned_away_with_503_and_retry_after_not_queued()
+    {
+        var gate = Gate(slots: 1, wait: TimeSpan.FromMilliseconds(50));
+        using var busy = await gate.EnterAsync(default);
+
+        var (media, error) = await Service(new FailingStorage(), gate).UploadAsync("owner", TestImages.Jpeg(), use: null, default);
+
+        Assert.Null(media);
+        Assert.Equal((503, TimeSpan.FromMilliseconds(50)), (error!.Status, error.RetryAfter));
+        Assert.Equal(0, await _database.GetCollection<BsonDocument>("media").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
+    }
 
     [Fact]
     public async Task A_storage_failure_is_a_gateway_error_and_records_nothing()

@@ -6,8 +6,9 @@ namespace Chat.Tests.Support;
 
 /// <summary>
 /// A client of the public API as a browser would be: one base address (the web front or one
-/// replica), its own cookie jar, and optionally its own client address (X-Forwarded-For, which
-/// the API trusts from loopback as it trusts the web front) so rate limits do not mix tests.
+/// replica), its own cookie jar, and optionally its own client address, so per-address limits do
+/// not mix tests. The address is real, not a header: the client connects from another loopback
+/// address (127.x.y.z), as the API trusts X-Forwarded-For only from the web front.
 /// </summary>
 public sealed class ChatApiClient : IDisposable
 {
@@ -25,9 +26,27 @@ public sealed class ChatApiClient : IDisposable
     public static ChatApiClient For(Uri baseAddress, string? clientAddress = null)
     {
         var cookies = new CookieContainer();
-        var http = new HttpClient(new HttpClientHandler { CookieContainer = cookies, UseCookies = true }) { BaseAddress = baseAddress };
-        if (clientAddress is not null) http.DefaultRequestHeaders.Add("X-Forwarded-For", clientAddress);
-        return new ChatApiClient(http, cookies);
+        var handler = new SocketsHttpHandler { CookieContainer = cookies, UseCookies = true };
+        if (clientAddress is not null)
+        {
+            var from = IPAddress.Parse(clientAddress);
+            handler.ConnectCallback = async (context, cancellationToken) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(from, 0));
+                    await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, context.DnsEndPoint.Port), cancellationToken);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            };
+        }
+        return new ChatApiClient(new HttpClient(handler) { BaseAddress = baseAddress }, cookies);
     }
 
     /// <summary>The session cookie's value, to carry a session to another client.</summary>
@@ -42,7 +61,8 @@ public sealed class ChatApiClient : IDisposable
 
     public static string NewEmail(string tag = "user") => $"{tag}-{Guid.NewGuid():N}@example.test";
 
-    public static string NewClientAddress() => $"10.{Random.Shared.Next(256)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
+    /// <summary>A loopback address of its own (all of 127.0.0.0/8 reaches this machine), other than 127.0.0.1.</summary>
+    public static string NewClientAddress() => $"127.{Random.Shared.Next(1, 255)}.{Random.Shared.Next(256)}.{Random.Shared.Next(1, 255)}";
 
     public Task<HttpResponseMessage> SignUpAsync(string email, string password = "correct horse", string fullName = "Test User") =>
         Http.PostAsJsonAsync("/api/auth/signup", new { email, password, fullName });

@@ -13,9 +13,11 @@ namespace Chat.Tests.Support;
 public static class TokenForge
 {
     public static string Signed(string key, string subject, string stamp, DateTimeOffset? expires = null,
-        string issuer = "chat", string audience = "chat")
+        string issuer = "chat", string audience = "chat", bool withSessionId = true)
     {
-        var unsigned = $"{Encode(new { alg = "HS256", typ = "JWT" })}.{Encode(Claims(subject, stamp, expires, issuer, audience))}";
+        var claims = Claims(subject, stamp, expires, issuer, audience);
+        if (!withSessionId) claims.Remove("sid");
+        var unsigned = $"{Encode(new { alg = "HS256", typ = "JWT" })}.{Encode(claims)}";
         var signature = HMACSHA256.HashData(Encoding.UTF8.GetBytes(key), Encoding.ASCII.GetBytes(unsigned));
         return $"{unsigned}.{Base64Url.EncodeToString(signature)}";
     }
@@ -35,18 +37,19 @@ public static class TokenForge
         return $"{parts[0]}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(payload.ToJsonString()))}.{parts[2]}";
     }
 
-    private static object Claims(string subject, string stamp, DateTimeOffset? expires, string issuer, string audience)
+    private static JsonObject Claims(string subject, string stamp, DateTimeOffset? expires, string issuer, string audience)
     {
         var exp = expires ?? DateTimeOffset.UtcNow.AddHours(1);
-        return new
+        return new JsonObject
         {
-            sub = subject,
-            sst = stamp,
-            iss = issuer,
-            aud = audience,
-            iat = exp.AddHours(-1).ToUnixTimeSeconds(),
-            nbf = exp.AddHours(-1).ToUnixTimeSeconds(),
-            exp = exp.ToUnixTimeSeconds(),
+            ["sub"] = subject,
+            ["sst"] = stamp,
+            ["sid"] = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16)),
+            ["iss"] = issuer,
+            ["aud"] = audience,
+            ["iat"] = exp.AddHours(-1).ToUnixTimeSeconds(),
+            ["nbf"] = exp.AddHours(-1).ToUnixTimeSeconds(),
+            ["exp"] = exp.ToUnixTimeSeconds(),
         };
     }
 

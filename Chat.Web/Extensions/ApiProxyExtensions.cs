@@ -1,4 +1,5 @@
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Chat.Web.Extensions;
 
@@ -10,6 +11,9 @@ namespace Chat.Web.Extensions;
 public static class ApiProxyExtensions
 {
     private const string ApiCluster = "api";
+
+    /// <summary>The header that proves to the API that a request comes through this front (see the API's FrontProxy).</summary>
+    public const string FrontKeyHeader = "X-Chat-Front";
 
     /// <summary>The largest body the API takes (an image upload: 10 MB plus the multipart envelope).</summary>
     public const long MaxRequestBodyBytes = 10 * 1024 * 1024 + 64 * 1024;
@@ -47,8 +51,15 @@ public static class ApiProxyExtensions
 
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
             options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        // YARP adds X-Forwarded-For with the browser's address; the shared key tells the API it
+        // may believe it (a client's own X-Forwarded-For is appended to, never trusted as is).
+        var frontKey = builder.Configuration["Security:FrontKey"];
         builder.Services.AddReverseProxy()
             .LoadFromMemory(routes, clusters)
+            .AddTransforms(context =>
+            {
+                if (!string.IsNullOrEmpty(frontKey)) context.AddRequestHeader(FrontKeyHeader, frontKey, append: false);
+            })
             .AddServiceDiscoveryDestinationResolver();
     }
 }

@@ -29,7 +29,7 @@ public class TraceSamplingTests
     }
 
     // What the orchestrator would give the process: every environment callback, run as at start.
-    private static async Task<Dictionary<string, object>> EnvironmentOfAsync(IResource resource)
+    internal static async Task<Dictionary<string, object>> EnvironmentOfAsync(IResource resource)
     {
         var context = new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run));
         foreach (var callback in resource.Annotations.OfType<EnvironmentCallbackAnnotation>()) await callback.Callback(context);

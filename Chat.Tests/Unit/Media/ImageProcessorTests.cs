@@ -20,6 +20,30 @@ public class ImageProcessorTests
         Assert.Equal((320, 160), (thumbnail.Width, thumbnail.Height));
     }
 
+    [Theory]
+    [InlineData(SKEncodedImageFormat.Jpeg, 6000, 4000, 2048, 1365)]
+    [InlineData(SKEncodedImageFormat.Webp, 3000, 5000, 1229, 2048)]
+    [InlineData(SKEncodedImageFormat.Png, 4000, 3000, 2048, 1536)]
+    public void A_large_photo_is_kept_at_a_long_side_of_2048(SKEncodedImageFormat format, int width, int height, int keptWidth, int keptHeight)
+    {
+        var (image, error) = ImageProcessor.Process(TestImages.Encode(width, height, format));
+
+        Assert.Null(error);
+        Assert.Equal((keptWidth, keptHeight), (image!.Width, image.Height));
+        using var stored = SKBitmap.Decode(image.Full);
+        Assert.Equal((keptWidth, keptHeight), (stored.Width, stored.Height));
+    }
+
+    [Fact]
+    public void A_png_too_large_to_decode_whole_is_a_413_before_any_pixel_is_decoded()
+    {
+        // The 51 KB PNG of 6320×6320 (40 MP) took 3 s and 320 MB to decode whole.
+        var (image, error) = ImageProcessor.Process(TestImages.PngDeclaring(6320, 6320));
+
+        Assert.Null(image);
+        Assert.Equal(413, error!.Status);
+    }
+
     [Fact]
     public void A_small_image_keeps_its_size_in_the_thumbnail()
     {

@@ -1,0 +1,108 @@
+using System.Security.Claims;
+using System.Threading.RateLimiting;
+using Chat.Api.Validation;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.JsonWebTokens;
+using RedisRateLimiting;
+using StackExchange.Redis;
+
+namespace Chat.Api.Security;
+
+/// <summary>One limit: so many requests per window.</summary>
+public sealed class RateLimit
+{
+    public int PermitLimit { get; set; }
+    public TimeSpan Window { get; set; }
+}
+
+/// <summary>
+/// Request limits (section "RateLimits"), counted in Redis so they hold across replicas. Per
+/// client address before sign-in (sign-up), per user after. The defaults are far above what a
+/// person does; the load-test tool raises them (README, Settings).
+/// </summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "RateLimits";
+
+    // Many people may share one address (an office, a campus behind NAT).
+    public RateLimit SignUp { get; set; } = new() { PermitLimit = 100, Window = TimeSpan.FromHours(1) };
+    public RateLimit Send { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
+    public RateLimit Upload { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(10) };
+    public RateLimit Search { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
+    public RateLimit Typing { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
+    public RateLimit ReadMarks { get; set; } = new() { PermitLimit = 300, Window = TimeSpan.FromMinutes(1) };
+
+    /// <summary>Open hub connections a user may hold at once, across replicas (tabs and devices).</summary>
+    public int MaxConnectionsPerUser { get; set; } = 20;
+
+    public RateLimit For(string policy) => policy switch
+    {
+        RateLimits.SignUp => SignUp,
+        RateLimits.Send => Send,
+        RateLimits.Upload => Upload,
+        RateLimits.Search => Search,
+        RateLimits.Typing => Typing,
+        RateLimits.ReadMarks => ReadMarks,
+        _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "No such rate limit."),
+    };
+}
+
+/// <summary>
+/// The named limits, shared by REST endpoints (ASP.NET Core's rate limiter, <c>RequireRateLimiting</c>)
+/// and hub methods (<see cref="HubRateLimitFilter"/>): both count in the same Redis key per
+/// (limit, user), so sending over REST and over the hub draws on one budget.
+/// </summary>
+public static class RateLimits
+{
+    public const string SignUp = "sign-up";
+    public const string Send = "send";
+    public const string Upload = "upload";
+    public const string Search = "search";
+    public const string Typing = "typing";
+    public const string ReadMarks = "read-marks";
+
+    private static readonly string[] PerUser = [Send, Upload, Search, Typing, ReadMarks];
+
+    public static void AddChatRateLimits(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
+            .Validate(o => new[] { o.SignUp, o.Send, o.Upload, o.Search, o.Typing, o.ReadMarks }.All(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero)
+                && o.MaxConnectionsPerUser > 0, "Every RateLimits entry needs a positive PermitLimit and Window, and MaxConnectionsPerUser must be positive.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<HubRateLimitFilter>();
+        builder.Services.AddRateLimiter(_ => { });
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IConnectionMultiplexer>((options, limits, redis) =>
+        {
+            options.AddPolicy(SignUp, context => Partition(redis, limits.Value, SignUp, context.Connection.RemoteIpAddress?.ToString() ?? "unknown"));
+            foreach (var policy in PerUser)
+            {
+                options.AddPolicy(policy, context => Partition(redis, limits.Value, policy, context.User.FindFirstValue(JwtRegisteredClaimNames.Sub) ?? "anonymous"));
+            }
+            options.OnRejected = (context, _) => new ValueTask(Rejected(context.Lease).ToProblem(context.HttpContext).ExecuteAsync(context.HttpContext));
+        });
+    }
+
+    /// <summary>The limiter of one (limit, partition): a fixed window in Redis, the same keys on every replica.</summary>
+    public static RateLimitPartition<string> Partition(IConnectionMultiplexer redis, RateLimitOptions limits, string policy, string partition)
+    {
+        var limit = limits.For(policy);
+        return RedisRateLimitPartition.GetFixedWindowRateLimiter($"chat:{policy}:{partition}", _ => new RedisFixedWindowRateLimiterOptions
+        {
+            ConnectionMultiplexerFactory = () => redis,
+            PermitLimit = limit.PermitLimit,
+            Window = limit.Window,
+        });
+    }
+
+    /// <summary>A 429 (over REST) or a HubException (over the hub) saying when to come back.</summary>
+    public static ClientError Rejected(RateLimitLease lease)
+    {
+        // Redis limiters give whole seconds, the framework's a TimeSpan.
+        lease.TryGetMetadata(MetadataName.RetryAfter.Name, out var wait);
+        var retryAfter = wait switch { TimeSpan span => span, int seconds => TimeSpan.FromSeconds(seconds), _ => TimeSpan.FromSeconds(1) };
+        if (retryAfter < TimeSpan.FromSeconds(1)) retryAfter = TimeSpan.FromSeconds(1);
+        return new ClientError(StatusCodes.Status429TooManyRequests, "Too many requests",
+            Detail: $"Slow down: try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.", RetryAfter: retryAfter);
+    }
+}

@@ -1,0 +1,130 @@
+using System.Net;
+using System.Net.Http.Json;
+using Chat.Tests.Support;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Xunit.Abstractions;
+
+namespace Chat.Tests.Cluster;
+
+/// <summary>A cluster with the default limits (the main test cluster raises them, as a load test does).</summary>
+public sealed class LimitsClusterFixture(IMessageSink diagnostics) : ClusterFixture(diagnostics)
+{
+    protected override IEnumerable<string> RaisedRateLimits => [];
+}
+
+[CollectionDefinition(Name)]
+public sealed class LimitsClusterCollection : ICollectionFixture<LimitsClusterFixture>
+{
+    public const string Name = "cluster-limits";
+}
+
+/// <summary>The abuse limits at their defaults, across both replicas, over REST and the hub.</summary>
+[Collection(LimitsClusterCollection.Name)]
+public class RateLimitTests(LimitsClusterFixture cluster)
+{
+    [Fact]
+    public async Task A_hundred_sign_ups_an_hour_from_one_address_then_429_with_retry_after_while_other_addresses_sign_up()
+    {
+        var address = ChatApiClient.NewClientAddress();
+        await Parallel.ForAsync(0, 100, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (i, _) =>
+        {
+            using var client = ChatApiClient.For(cluster.ApiReplicas[i % 2], address);
+            using var response = await client.SignUpAsync(ChatApiClient.NewEmail("flood"));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        });
+
+        using var refused = ChatApiClient.For(cluster.ApiReplicas[0], address);
+        using var over = await refused.SignUpAsync(ChatApiClient.NewEmail("flood"));
+        using var elsewhere = ChatApiClient.For(cluster.ApiReplicas[0], ChatApiClient.NewClientAddress());
+        using var other = await elsewhere.SignUpAsync(ChatApiClient.NewEmail("someone"));
+
+        AssertTooMany(over);
+        Assert.Equal(HttpStatusCode.Created, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Sends_over_rest_and_the_hub_share_one_budget_then_429_or_a_hub_exception_and_the_connection_stays()
+    {
+        using var ann = ChatApiClient.For(cluster.ApiReplicas[0], ChatApiClient.NewClientAddress());
+        await ann.NewUserAsync("Ann");
+        using var ben = ChatApiClient.For(cluster.ApiReplicas[1], ChatApiClient.NewClientAddress());
+        var benUser = await ben.NewUserAsync("Ben");
+        await using var annLive = await LiveClient.ConnectAsync(cluster.ApiReplicas[1], ann.SessionToken!);
+
+        for (var i = 0; i < 60; i++)
+        {
+            var (response, _) = await ann.SendAsync(benUser.Id, $"rest {i}");
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            response.Dispose();
+            await annLive.Connection.InvokeAsync<MessageDto>("SendMessage", benUser.Id, new { clientMessageId = Guid.NewGuid().ToString(), text = $"hub {i}" });
+        }
+
+        var (overRest, _) = await ann.SendAsync(benUser.Id, "one too many");
+        var overHub = await Assert.ThrowsAsync<HubException>(() =>
+            annLive.Connection.InvokeAsync<MessageDto>("SendMessage", benUser.Id, new { clientMessageId = Guid.NewGuid().ToString(), text = "one too many" }));
+
+        AssertTooMany(overRest);
+        Assert.Contains("Too many requests", overHub.Message);
+        Assert.Equal(HubConnectionState.Connected, annLive.Connection.State);
+        Assert.Equal(120, (await ben.HistoryAsync((await ann.Http.GetFromJsonAsync<UserDto>("/api/auth/me", ChatApiClient.Json))!.Id, "limit=200")).Items.Count);
+    }
+
+    [Fact]
+    public async Task A_user_may_hold_twenty_hub_connections_across_replicas_and_no_more()
+    {
+        using var user = ChatApiClient.For(cluster.ApiReplicas[0], ChatApiClient.NewClientAddress());
+        await user.NewUserAsync("Many Tabs");
+        var tabs = new List<LiveClient>();
+        try
+        {
+            for (var i = 0; i < 20; i++) tabs.Add(await LiveClient.ConnectAsync(cluster.ApiReplicas[i % 2], user.SessionToken!));
+
+            await Assert.ThrowsAnyAsync<Exception>(() => LiveClient.ConnectAsync(cluster.ApiReplicas[0], user.SessionToken!));
+
+            // A closed tab frees its place (once the server has seen it close).
+            await tabs[0].DisposeAsync();
+            tabs.RemoveAt(0);
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            while (true)
+            {
+                try
+                {
+                    tabs.Add(await LiveClient.ConnectAsync(cluster.ApiReplicas[1], user.SessionToken!));
+                    break;
+                }
+                catch (HubException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(100);
+                }
+            }
+        }
+        finally
+        {
+            foreach (var tab in tabs) await tab.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Directory_searches_are_limited_per_user()
+    {
+        using var user = ChatApiClient.For(cluster.ApiReplicas[0], ChatApiClient.NewClientAddress());
+        await user.NewUserAsync("Searcher");
+
+        for (var i = 0; i < 120; i++)
+        {
+            using var page = await user.Http.GetAsync($"/api/users?q=s{i}");
+            Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        }
+        using var over = await user.Http.GetAsync("/api/users?q=again");
+
+        AssertTooMany(over);
+    }
+
+    private static void AssertTooMany(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.InRange(int.Parse(Assert.Single(response.Headers.GetValues("Retry-After"))), 1, 3600);
+    }
+}
