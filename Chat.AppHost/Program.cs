@@ -30,12 +30,17 @@ var signingKey = builder.AddParameter("auth-signing-key",
 var frontKey = builder.AddParameter("front-key",
     new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
+// The largest image: enforced by the API, checked early by the web front, learnt by clients from
+// the API's GET /api/limits.
+var maxUploadBytes = builder.Configuration.GetValue("Media:MaxUploadBytes", 10L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
 var api = builder.AddProject<Projects.Chat_Api>("api")
     .WithReplicas(builder.Configuration.GetValue("Api:Replicas", 2))
     .WithReference(redis).WaitFor(redis)
     .WithReference(chatdb).WaitFor(chatdb)
     .WithEnvironment("Auth__SigningKey", signingKey)
     .WithEnvironment("Security__FrontKey", frontKey)
+    .WithEnvironment("Media__MaxUploadBytes", maxUploadBytes)
     .WithImageStorage(report)
     .WithTraceSampling(builder.Configuration, report)
     .WithRateLimitSettings(builder.Configuration, report)
@@ -44,6 +49,7 @@ var api = builder.AddProject<Projects.Chat_Api>("api")
 var web = builder.AddProject<Projects.Chat_Web>("web")
     .WithReference(api).WaitFor(api)
     .WithEnvironment("Security__FrontKey", frontKey)
+    .WithEnvironment("Media__MaxUploadBytes", maxUploadBytes)
     .WithImageOrigins()
     .WithExternalHttpEndpoints()
     .WithTraceSampling(builder.Configuration, report)

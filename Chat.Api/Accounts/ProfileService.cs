@@ -20,10 +20,11 @@ public sealed class ProfileService(UserStore users, MediaService media)
     public async Task<(UserResponse? User, ClientError? Error)> UpdateAvatarAsync(
         string userId, byte[] file, CancellationToken cancellationToken)
     {
-        var (stored, error) = await media.UploadAsync(userId, file, use: "avatar", cancellationToken);
+        var (stored, error) = await media.UploadAsync(userId, file, use: MediaService.AvatarUse, cancellationToken);
         if (error is not null) return (null, error);
-        return await users.SetAvatarAsync(userId, stored!.ThumbnailUrl, cancellationToken) is { } user
-            ? (user.ToResponse(), null)
-            : (null, ClientError.SessionEnded);
+        if (await users.SetAvatarAsync(userId, stored!.ThumbnailUrl, cancellationToken) is not { } user) return (null, ClientError.SessionEnded);
+        // The photo it replaces is not shown anywhere any more: it leaves the storage and the quota.
+        await media.DeleteOtherAvatarsAsync(userId, stored.Id, cancellationToken);
+        return (user.ToResponse(), null);
     }
 }

@@ -21,9 +21,6 @@ namespace Chat.Api.Extensions;
 /// <summary>The API's DI wiring: infrastructure first, then one block per feature folder.</summary>
 public static class ApplicationServicesExtensions
 {
-    /// <summary>JSON bodies are small; endpoints that take files raise their own limit.</summary>
-    public const long MaxRequestBodyBytes = 64 * 1024;
-
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -41,7 +38,7 @@ public static class ApplicationServicesExtensions
         });
         services.AddOpenApi();
         services.AddMemoryCache();
-        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = RequestBodyLimits.MaxJsonBodyBytes);
 
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
 
@@ -109,8 +106,10 @@ public static class ApplicationServicesExtensions
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<MediaTelemetry>();
         services.AddSingleton<MediaStore>();
+        services.AddSingleton(new MongoIndexes.Definition(MediaStore.CreateIndexesAsync));
         services.AddSingleton<ImageWorkGate>();
         services.AddSingleton<MediaService>();
+        services.AddHostedService<UnusedMediaSweeper>();
         services.AddSingleton<IImageStorage>(provider =>
         {
             var cloudinary = provider.GetRequiredService<IOptions<CloudinaryOptions>>().Value;

@@ -49,7 +49,8 @@ public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connect
     }
 
     /// <summary>The client received a pushed message (delivery receipts, for the latency histogram).</summary>
-    public void ConfirmDelivery(string messageId, DateTime createdAt, DeliveryReceipts receipts) => receipts.Confirm(messageId, createdAt);
+    public void ConfirmDelivery(string messageId, DateTime createdAt, DeliveryReceipts receipts) =>
+        receipts.Confirm(messageId, createdAt, (ISet<string>)(Context.Items[nameof(ConfirmDelivery)] ??= new HashSet<string>()));
 
     public async Task MarkRead(string peerId, long seq, ReadMarks reads)
     {

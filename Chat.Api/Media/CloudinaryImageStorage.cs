@@ -25,12 +25,17 @@ public sealed record CloudinaryAccount(string ApiKey, string ApiSecret, string C
 }
 
 /// <summary>
-/// Signed uploads to Cloudinary's Upload API over plain HttpClient (the SDK is not served here).
-/// Thumbnails are Cloudinary URL transformations of the stored image, made on first request.
+/// Cloudinary over its REST API on plain HttpClient (the SDK is not served here), signed per its
+/// documented rule. Public images (avatars) are ordinary uploads, delivered by Cloudinary's CDN,
+/// their thumbnails URL transformations. Private images (messages) are uploaded with
+/// <c>type=private</c>, the full image and our own thumbnail as two assets, and are delivered
+/// only through the API, which redirects an allowed viewer to a signed download URL that expires
+/// after <see cref="PrivateUrlLifetime"/>.
 /// </summary>
 public sealed class CloudinaryImageStorage(HttpClient http, CloudinaryAccount account, TimeProvider time, Uri? apiBase = null) : IImageStorage
 {
     public const string ThumbnailTransformation = "c_limit,w_320,h_320";
+    public static readonly TimeSpan PrivateUrlLifetime = TimeSpan.FromHours(1);
     private readonly Uri _apiBase = apiBase ?? new Uri("https://api.cloudinary.com/");
 
     public string Name => "cloudinary";
@@ -49,37 +54,89 @@ public sealed class CloudinaryImageStorage(HttpClient http, CloudinaryAccount ac
         return Convert.ToHexStringLower(SHA1.HashData(Encoding.UTF8.GetBytes(toSign + apiSecret)));
     }
 
-    public async Task<(string Url, string ThumbnailUrl)> SaveAsync(string mediaId, ProcessedImage image, CancellationToken cancellationToken)
+    public async Task<(string Url, string ThumbnailUrl)> SaveAsync(string mediaId, ProcessedImage image, bool isPrivate, CancellationToken cancellationToken)
     {
-        var signed = new Dictionary<string, string>
+        if (!isPrivate)
         {
-            ["public_id"] = $"chat/{mediaId}",
-            ["timestamp"] = time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
-        };
-        using var form = new MultipartFormDataContent();
-        var file = new ByteArrayContent(image.Full);
-        file.Headers.ContentType = new(image.ContentType);
-        form.Add(file, "file", $"{mediaId}.{image.Extension}");
-        foreach (var (name, value) in signed) form.Add(new StringContent(value), name);
-        form.Add(new StringContent(account.ApiKey), "api_key");
-        form.Add(new StringContent(Sign(signed, account.ApiSecret)), "signature");
+            var url = await UploadAsync(PublicId(mediaId, thumbnail: false), image.Full, image, "upload", cancellationToken);
+            return (url, url.Replace("/image/upload/", $"/image/upload/{ThumbnailTransformation}/"));
+        }
+        await UploadAsync(PublicId(mediaId, thumbnail: false), image.Full, image, "private", cancellationToken);
+        await UploadAsync(PublicId(mediaId, thumbnail: true), image.Thumbnail, image, "private", cancellationToken);
+        return (MediaPaths.Full(mediaId, image.Extension), MediaPaths.Thumbnail(mediaId, image.Extension));
+    }
 
+    public async Task DeleteAsync(MediaDocument media, CancellationToken cancellationToken)
+    {
+        var type = media.Private ? "private" : "upload";
+        await DestroyAsync(PublicId(media.Id, thumbnail: false), type, cancellationToken);
+        if (media.Private) await DestroyAsync(PublicId(media.Id, thumbnail: true), type, cancellationToken);
+    }
+
+    /// <summary>A private image: Cloudinary's signed download URL, valid for <see cref="PrivateUrlLifetime"/>. A public one: its CDN URL.</summary>
+    public ImageLocation Locate(MediaDocument media, bool thumbnail)
+    {
+        if (!media.Private) return new(null, new Uri(thumbnail ? media.ThumbnailUrl : media.Url));
+        var now = time.GetUtcNow();
+        var query = Signed(new Dictionary<string, string>
+        {
+            ["public_id"] = PublicId(media.Id, thumbnail),
+            ["format"] = media.Extension,
+            ["type"] = "private",
+            ["expires_at"] = (now + PrivateUrlLifetime).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+            ["timestamp"] = now.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture),
+        });
+        var encoded = string.Join('&', query.Select(p => $"{p.Key}={Uri.EscapeDataString(p.Value)}"));
+        return new(null, new Uri(_apiBase, $"v1_1/{account.CloudName}/image/download?{encoded}"));
+    }
+
+    private static string PublicId(string mediaId, bool thumbnail) => $"chat/{mediaId}{(thumbnail ? "_t" : "")}";
+
+    // The parameters with the timestamp, api_key and signature Cloudinary checks.
+    private Dictionary<string, string> Signed(Dictionary<string, string> parameters)
+    {
+        parameters.TryAdd("timestamp", time.GetUtcNow().ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture));
+        parameters["signature"] = Sign(parameters, account.ApiSecret);
+        parameters["api_key"] = account.ApiKey;
+        return parameters;
+    }
+
+    private async Task<string> UploadAsync(string publicId, byte[] bytes, ProcessedImage image, string type, CancellationToken cancellationToken)
+    {
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent(bytes);
+        file.Headers.ContentType = new(image.ContentType);
+        form.Add(file, "file", $"{publicId.Split('/')[^1]}.{image.Extension}");
+        var parameters = new Dictionary<string, string> { ["public_id"] = publicId };
+        if (type != "upload") parameters["type"] = type;
+        foreach (var (name, value) in Signed(parameters)) form.Add(new StringContent(value), name);
+
+        using var response = await SendAsync(() => http.PostAsync(new Uri(_apiBase, $"v1_1/{account.CloudName}/image/upload"), form, cancellationToken));
+        var uploaded = await response.Content.ReadFromJsonAsync<UploadResult>(cancellationToken)
+            ?? throw new ImageStorageException(StatusCodes.Status502BadGateway, "Image storage answered without a result.");
+        return uploaded.SecureUrl;
+    }
+
+    private async Task DestroyAsync(string publicId, string type, CancellationToken cancellationToken)
+    {
+        using var form = new FormUrlEncodedContent(Signed(new Dictionary<string, string> { ["public_id"] = publicId, ["type"] = type }));
+        using var response = await SendAsync(() => http.PostAsync(new Uri(_apiBase, $"v1_1/{account.CloudName}/image/destroy"), form, cancellationToken));
+    }
+
+    // A request to Cloudinary; its failures as ImageStorageException (502, or 503 when it rate-limits).
+    private static async Task<HttpResponseMessage> SendAsync(Func<Task<HttpResponseMessage>> send)
+    {
         HttpResponseMessage response;
         try
         {
-            response = await http.PostAsync(new Uri(_apiBase, $"v1_1/{account.CloudName}/image/upload"), form, cancellationToken);
+            response = await send();
         }
         catch (HttpRequestException ex)
         {
             throw new ImageStorageException(StatusCodes.Status502BadGateway, $"Image storage could not be reached ({ex.Message}).");
         }
-        using (response)
-        {
-            if (!response.IsSuccessStatusCode) throw new ImageStorageException(StatusFor(response.StatusCode), await ErrorMessageAsync(response));
-            var uploaded = await response.Content.ReadFromJsonAsync<UploadResult>(cancellationToken)
-                ?? throw new ImageStorageException(StatusCodes.Status502BadGateway, "Image storage answered without a result.");
-            return (uploaded.SecureUrl, uploaded.SecureUrl.Replace("/image/upload/", $"/image/upload/{ThumbnailTransformation}/"));
-        }
+        if (response.IsSuccessStatusCode) return response;
+        using (response) throw new ImageStorageException(StatusFor(response.StatusCode), await ErrorMessageAsync(response));
     }
 
     // 420 is Cloudinary's "rate limited": ask the client to come back later. Everything else
@@ -98,7 +155,7 @@ public sealed class CloudinaryImageStorage(HttpClient http, CloudinaryAccount ac
         {
             // Not Cloudinary's JSON error shape.
         }
-        return $"Image storage refused the upload ({(int)response.StatusCode}{(detail.Length > 0 ? $": {detail}" : "")}).";
+        return $"Image storage refused the request ({(int)response.StatusCode}{(detail.Length > 0 ? $": {detail}" : "")}).";
     }
 
     private sealed record UploadResult(

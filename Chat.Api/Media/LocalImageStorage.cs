@@ -1,39 +1,31 @@
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Net.Http.Headers;
-
 namespace Chat.Api.Media;
 
 /// <summary>
 /// Images as files in a directory every replica shares (the AppHost gives its path in
-/// Media:LocalPath), served under /media with year-long caching: a file never changes, its
-/// name is an unguessable id.
+/// Media:LocalPath), served by the API's /media endpoint after it checks who asks. File names are
+/// the unguessable media id.
 /// </summary>
 public sealed class LocalImageStorage(string root) : IImageStorage
 {
-    public const string RequestPath = "/media";
-
     public string Name => "local";
     public string Root { get; } = Directory.CreateDirectory(root).FullName;
 
-    public async Task<(string Url, string ThumbnailUrl)> SaveAsync(string mediaId, ProcessedImage image, CancellationToken cancellationToken)
+    public async Task<(string Url, string ThumbnailUrl)> SaveAsync(string mediaId, ProcessedImage image, bool isPrivate, CancellationToken cancellationToken)
     {
-        var full = $"{mediaId}.{image.Extension}";
-        var thumbnail = $"{mediaId}_t.{image.Extension}";
-        await File.WriteAllBytesAsync(Path.Combine(Root, thumbnail), image.Thumbnail, cancellationToken);
-        await File.WriteAllBytesAsync(Path.Combine(Root, full), image.Full, cancellationToken);
-        return ($"{RequestPath}/{full}", $"{RequestPath}/{thumbnail}");
+        await File.WriteAllBytesAsync(PathOf(mediaId, image.Extension, thumbnail: true), image.Thumbnail, cancellationToken);
+        await File.WriteAllBytesAsync(PathOf(mediaId, image.Extension, thumbnail: false), image.Full, cancellationToken);
+        return (MediaPaths.Full(mediaId, image.Extension), MediaPaths.Thumbnail(mediaId, image.Extension));
     }
 
-    public StaticFileOptions StaticFileOptions() => new()
+    public Task DeleteAsync(MediaDocument media, CancellationToken cancellationToken)
     {
-        RequestPath = RequestPath,
-        FileProvider = new PhysicalFileProvider(Root),
-        ServeUnknownFileTypes = false,
-        OnPrepareResponse = context =>
-        {
-            var headers = context.Context.Response.Headers;
-            headers[HeaderNames.CacheControl] = "public, max-age=31536000, immutable";
-            headers[HeaderNames.XContentTypeOptions] = "nosniff";
-        },
-    };
+        File.Delete(PathOf(media.Id, media.Extension, thumbnail: false));
+        File.Delete(PathOf(media.Id, media.Extension, thumbnail: true));
+        return Task.CompletedTask;
+    }
+
+    public ImageLocation Locate(MediaDocument media, bool thumbnail) => new(PathOf(media.Id, media.Extension, thumbnail), null);
+
+    private string PathOf(string mediaId, string extension, bool thumbnail) =>
+        Path.Combine(Root, $"{mediaId}{(thumbnail ? "_t" : "")}.{extension}");
 }

@@ -2,10 +2,10 @@ using Chat.Api.Contracts;
 
 namespace Chat.Api.Media;
 
-/// <summary>An uploaded image in <c>media</c>: who uploaded it and what (if anything) uses it.</summary>
+/// <summary>An uploaded image in <c>media</c>: who uploaded it, what (if anything) uses it, and who may see it.</summary>
 public sealed record MediaDocument
 {
-    /// <summary>128 random bits, base64url: the id is in the local store's URLs, so it must be unguessable.</summary>
+    /// <summary>128 random bits, base64url (22 characters): it is in the image URLs, so it must be unguessable.</summary>
     public required string Id { get; init; }
     public required string OwnerId { get; init; }
     public required string Url { get; init; }
@@ -13,11 +13,24 @@ public sealed record MediaDocument
     public required int Width { get; init; }
     public required int Height { get; init; }
     public required string ContentType { get; init; }
+    /// <summary>The stored file's extension (jpg, png, webp).</summary>
+    public string Extension { get; init; } = "";
     public required long Bytes { get; init; }
     public required DateTime CreatedAt { get; init; }
 
     /// <summary>Null while unused; "message:{clientMessageId}" or "avatar" once used.</summary>
     public string? UsedBy { get; init; }
+
+    /// <summary>
+    /// Private (a message image, or an upload not used yet): only the owner and <see cref="Viewers"/>
+    /// may fetch it. Avatars are public.
+    /// </summary>
+    public bool Private { get; init; }
+
+    /// <summary>Besides the owner, who may see a private image: the sender and recipient of the message that uses it.</summary>
+    public string[] Viewers { get; init; } = [];
+
+    public bool IsVisibleTo(string? userId) => !Private || (userId is not null && (userId == OwnerId || Viewers.Contains(userId)));
 
     public MediaResponse ToResponse() => new(Id, Url, ThumbnailUrl, Width, Height, ContentType, Bytes);
 

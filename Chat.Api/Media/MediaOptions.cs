@@ -19,6 +19,18 @@ public sealed class MediaOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Media:ImageWorkWait must be at most a minute.")]
     public TimeSpan ImageWorkWait { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>The most bytes of images one user may have stored.</summary>
+    [Range(1024 * 1024, long.MaxValue, ErrorMessage = "Media:QuotaBytesPerUser must be at least 1 MB.")]
+    public long QuotaBytesPerUser { get; set; } = 500L * 1024 * 1024;
+
+    /// <summary>An upload no message or avatar uses is removed after this long.</summary>
+    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00", ErrorMessage = "Media:UnusedLifetime must be 1 minute to 30 days.")]
+    public TimeSpan UnusedLifetime { get; set; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often some replica looks for unused uploads to remove.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00", ErrorMessage = "Media:SweepInterval must be 1 second to 1 day.")]
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The local store's directory, shared by the replicas (the AppHost gives .data/media); unset: ".media" under the content root.</summary>
     public string? LocalPath { get; set; }
 }

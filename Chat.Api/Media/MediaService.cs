@@ -4,15 +4,31 @@ using System.Security.Cryptography;
 using Chat.Api.Contracts;
 using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Validation;
+using Microsoft.Extensions.Options;
 
 namespace Chat.Api.Media;
 
-/// <summary>Uploads (check, normalise, store, record) and their use by messages and avatars.</summary>
-public sealed class MediaService(MediaStore media, IImageStorage storage, ImageWorkGate gate, MediaTelemetry telemetry, TimeProvider time)
+/// <summary>
+/// Uploads (check, normalise, store, record), their use by messages and avatars, who may see
+/// them, and their end: with their message, when replaced (avatars), or unused after a day.
+/// </summary>
+public sealed class MediaService(
+    MediaStore media, IImageStorage storage, ImageWorkGate gate, IOptions<MediaOptions> options, MediaTelemetry telemetry,
+    TimeProvider time, ILogger<MediaService> logger)
 {
+    public const string AvatarUse = "avatar";
+
+    /// <summary>A new upload; <paramref name="use"/> "avatar" makes it public, anything else private to its owner until a message uses it.</summary>
     public async Task<(MediaDocument? Media, ClientError? Error)> UploadAsync(
         string ownerId, byte[] file, string? use, CancellationToken cancellationToken)
     {
+        var quota = options.Value.QuotaBytesPerUser;
+        if (await media.TotalBytesOfAsync(ownerId, cancellationToken) + file.LongLength > quota)
+        {
+            return (null, new ClientError(StatusCodes.Status413PayloadTooLarge, "Storage quota exceeded",
+                Detail: $"Your images take up to {quota / (1024 * 1024)} MB; delete some messages with images to make room."));
+        }
+
         ProcessedImage? image;
         using (var turn = await gate.EnterAsync(cancellationToken))
         {
@@ -29,6 +45,7 @@ public sealed class MediaService(MediaStore media, IImageStorage storage, ImageW
         telemetry.UploadSize.Record(file.LongLength);
 
         var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
+        var isPrivate = use != AvatarUse;
         (string Url, string ThumbnailUrl) stored;
         using (var activity = MediaTelemetry.Source.StartActivity("store image"))
         {
@@ -36,7 +53,7 @@ public sealed class MediaService(MediaStore media, IImageStorage storage, ImageW
             activity?.SetTag("chat.media.storage", storage.Name);
             try
             {
-                stored = await storage.SaveAsync(id, image!, cancellationToken);
+                stored = await storage.SaveAsync(id, image!, isPrivate, cancellationToken);
             }
             catch (ImageStorageException ex)
             {
@@ -49,23 +66,70 @@ public sealed class MediaService(MediaStore media, IImageStorage storage, ImageW
         var document = new MediaDocument
         {
             Id = id, OwnerId = ownerId, Url = stored.Url, ThumbnailUrl = stored.ThumbnailUrl,
-            Width = image!.Width, Height = image.Height, ContentType = image.ContentType,
-            Bytes = image.Full.LongLength, CreatedAt = time.UtcNowForStorage(), UsedBy = use,
+            Width = image!.Width, Height = image.Height, ContentType = image.ContentType, Extension = image.Extension,
+            Bytes = image.Full.LongLength, CreatedAt = time.UtcNowForStorage(), UsedBy = use, Private = isPrivate,
         };
         await media.InsertAsync(document, cancellationToken);
         return (document, null);
     }
 
-    /// <summary>The image for a message: the sender's own upload, not used by another message.</summary>
+    /// <summary>The image for a message: the sender's own upload, not used by another message; from now on the recipient may see it too.</summary>
     public async Task<(MessageImage? Image, ClientError? Error)> ClaimForMessageAsync(
-        string mediaId, string senderId, string clientMessageId, CancellationToken cancellationToken)
+        string mediaId, string senderId, string recipientId, string clientMessageId, CancellationToken cancellationToken)
     {
-        var claimed = await media.ClaimAsync(mediaId, senderId, $"message:{clientMessageId}", cancellationToken);
+        var claimed = await media.ClaimAsync(mediaId, senderId, $"message:{clientMessageId}", [senderId, recipientId], cancellationToken);
         if (claimed is not null) return (claimed.ToImage(), null);
         // Someone else's upload looks like no upload at all.
         var existing = await media.FindAsync(mediaId, cancellationToken);
         return (null, existing?.OwnerId == senderId
             ? new ClientError(StatusCodes.Status409Conflict, "This image is already used")
             : ClientError.NotFound("Media"));
+    }
+
+    /// <summary>The media if <paramref name="userId"/> (null: anonymous) may see it; otherwise null, as if it did not exist.</summary>
+    public async Task<MediaDocument?> FindVisibleAsync(string mediaId, string? userId, CancellationToken cancellationToken) =>
+        await media.FindAsync(mediaId, cancellationToken) is { } found && found.IsVisibleTo(userId) ? found : null;
+
+    public ImageLocation Locate(MediaDocument document, bool thumbnail) => storage.Locate(document, thumbnail);
+
+    /// <summary>The files and the record go (the message using it was deleted, or it was never used).</summary>
+    public async Task DeleteAsync(MediaDocument document, CancellationToken cancellationToken)
+    {
+        await storage.DeleteAsync(document, cancellationToken);
+        await media.DeleteAsync(document.Id, cancellationToken);
+    }
+
+    public async Task DeleteAsync(string mediaId, CancellationToken cancellationToken)
+    {
+        if (await media.FindAsync(mediaId, cancellationToken) is { } document) await DeleteAsync(document, cancellationToken);
+    }
+
+    /// <summary>An avatar replaced by <paramref name="current"/>: the older ones go.</summary>
+    public async Task DeleteOtherAvatarsAsync(string ownerId, string current, CancellationToken cancellationToken)
+    {
+        foreach (var old in await media.AvatarsOfAsync(ownerId, cancellationToken))
+        {
+            if (old.Id != current) await DeleteAsync(old, cancellationToken);
+        }
+    }
+
+    /// <summary>Removes uploads no message or avatar used within <see cref="MediaOptions.UnusedLifetime"/>; how many went.</summary>
+    public async Task<int> DeleteUnusedAsync(CancellationToken cancellationToken)
+    {
+        var cutoff = time.GetUtcNow().UtcDateTime - options.Value.UnusedLifetime;
+        var deleted = 0;
+        foreach (var unused in await media.UnusedBeforeAsync(cutoff, limit: 500, cancellationToken))
+        {
+            try
+            {
+                await DeleteAsync(unused, cancellationToken);
+                deleted++;
+            }
+            catch (ImageStorageException ex)
+            {
+                logger.LogWarning(ex, "Could not delete unused media {MediaId}; the next sweep tries again.", unused.Id);
+            }
+        }
+        return deleted;
     }
 }

@@ -11,14 +11,11 @@ namespace Chat.Api.Media;
 /// </summary>
 public static class MultipartUpload
 {
-    // Room for the multipart boundaries and part headers around a file at the limit.
-    private const long EnvelopeBytes = 64 * 1024;
-
     public static async Task<(byte[]? File, ClientError? Error)> ReadFileAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
         if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
         {
-            limit.MaxRequestBodySize = maxBytes + EnvelopeBytes;
+            limit.MaxRequestBodySize = maxBytes + RequestBodyLimits.MultipartEnvelopeBytes;
         }
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
             || !contentType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase)

@@ -1,5 +1,6 @@
 using Chat.Api.Contracts;
 using Chat.Api.Infrastructure.MongoDB;
+using Chat.Api.Media;
 using Chat.Api.Realtime;
 using Chat.Api.Validation;
 using MongoDB.Bson;
@@ -10,7 +11,7 @@ namespace Chat.Api.Messaging;
 /// Editing and deleting: the sender's own messages only; anyone else's looks like no message at
 /// all (404, existence not revealed). Delete keeps a tombstone; a deleted message cannot be edited.
 /// </summary>
-public sealed class MessageEditor(MessageStore messages, ChatNotifier notifier, TimeProvider time)
+public sealed class MessageEditor(MessageStore messages, MediaService media, ChatNotifier notifier, TimeProvider time)
 {
     public async Task<(MessageResponse? Message, ClientError? Error)> EditAsync(
         string userId, string messageId, string? text, CancellationToken cancellationToken)
@@ -41,6 +42,8 @@ public sealed class MessageEditor(MessageStore messages, ChatNotifier notifier, 
         var deleted = await messages.DeleteAsync(messageId, userId, cancellationToken);
         if (deleted is null) return ClientError.NotFound("Message");
         await notifier.MessageChangedAsync(deleted.ToResponse());
+        // The image goes with its message: files and record (the tombstone keeps no content).
+        if (deleted.MediaId is { } mediaId) await media.DeleteAsync(mediaId, cancellationToken);
         return null;
     }
 }

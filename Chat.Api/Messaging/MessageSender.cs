@@ -44,7 +44,7 @@ public sealed class MessageSender(
         {
             // Claimed for this clientMessageId, so a retried send claims it again and then
             // finds its original message below.
-            var (claimed, mediaError) = await media.ClaimForMessageAsync(mediaId, senderId, clientMessageId!, cancellationToken);
+            var (claimed, mediaError) = await media.ClaimForMessageAsync(mediaId, senderId, peerId!, clientMessageId!, cancellationToken);
             if (mediaError is not null) return (null, mediaError);
             image = claimed;
         }
@@ -61,6 +61,7 @@ public sealed class MessageSender(
             RecipientId = peerId!,
             Text = text,
             Image = image,
+            MediaId = image is null ? null : request.MediaId,
             CreatedAt = time.UtcNowForStorage(),
         }, cancellationToken);
         var message = stored.ToResponse();

@@ -16,6 +16,8 @@ public sealed record MessageDocument
     public required string RecipientId { get; init; }
     public string? Text { get; init; }
     public MessageImage? Image { get; init; }
+    /// <summary>The upload the image is (not sent to clients): deleting the message deletes it.</summary>
+    public string? MediaId { get; init; }
     public required DateTime CreatedAt { get; init; }
     public DateTime? EditedAt { get; init; }
     public bool Deleted { get; init; }

@@ -24,9 +24,14 @@ public static class ImageStorageExtensions
         return api.WithEnvironment("Media__LocalPath", directory);
     }
 
-    /// <summary>The web front's pages may show images from Cloudinary's delivery host when it stores them (its Content-Security-Policy).</summary>
+    /// <summary>
+    /// The web front's pages may show images from Cloudinary when it stores them (their
+    /// Content-Security-Policy): avatars from its CDN, private images from the signed download
+    /// URLs the API redirects to.
+    /// </summary>
     public static IResourceBuilder<ProjectResource> WithImageOrigins(this IResourceBuilder<ProjectResource> web) =>
         string.IsNullOrWhiteSpace(web.ApplicationBuilder.Configuration["CLOUDINARY_URL"])
             ? web
-            : web.WithEnvironment("Security__ImageOrigins__0", "https://res.cloudinary.com");
+            : web.WithEnvironment("Security__ImageOrigins__0", "https://res.cloudinary.com")
+                .WithEnvironment("Security__ImageOrigins__1", "https://api.cloudinary.com");
 }

@@ -51,12 +51,66 @@ public class MediaTests(ClusterFixture cluster)
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal("image/jpeg", response.Content.Headers.ContentType?.MediaType);
             Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
-            Assert.Contains("immutable", response.Headers.CacheControl!.ToString());
+            Assert.True(response.Headers.CacheControl!.Private, "a message image is cached by the viewer's browser only");
             var bytes = await response.Content.ReadAsByteArrayAsync();
             Assert.False(TestImages.HasExif(bytes));
             using var decoded = SKBitmap.Decode(bytes);
             Assert.Equal(width, decoded.Width);
         }
+    }
+
+    [Fact]
+    public async Task A_message_image_is_seen_only_by_its_sender_and_recipient_and_goes_with_its_message()
+    {
+        using var ann = ChatApiClient.For(cluster.WebEndpoint);
+        await ann.NewUserAsync("Ann");
+        using var ben = ChatApiClient.For(cluster.WebEndpoint);
+        var benUser = await ben.NewUserAsync("Ben");
+        using var cat = ChatApiClient.For(cluster.WebEndpoint);
+        await cat.NewUserAsync("Cat");
+        using var anonymous = ChatApiClient.For(cluster.WebEndpoint);
+
+        var media = await UploadAsync(ann, TestImages.Jpeg(400, 300));
+        // Not sent yet: only its uploader sees it.
+        Assert.Equal(HttpStatusCode.OK, (await ann.Http.GetAsync(media.Url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ben.Http.GetAsync(media.Url)).StatusCode);
+
+        using var send = await ann.Http.PostAsJsonAsync($"/api/conversations/{benUser.Id}/messages",
+            new { clientMessageId = Guid.NewGuid().ToString(), mediaId = media.Id });
+        var message = (await send.Content.ReadFromJsonAsync<MessageDto>(ChatApiClient.Json))!;
+
+        foreach (var url in new[] { media.Url, media.ThumbnailUrl })
+        {
+            Assert.Equal(HttpStatusCode.OK, (await ann.Http.GetAsync(url)).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await ben.Http.GetAsync(url)).StatusCode);
+            using var byCat = await cat.Http.GetAsync(url);
+            using var byNobody = await anonymous.Http.GetAsync(url);
+            Assert.Equal((HttpStatusCode.NotFound, HttpStatusCode.NotFound), (byCat.StatusCode, byNobody.StatusCode));
+        }
+        Assert.True(System.IO.File.Exists(Path.Combine(cluster.MediaDirectory, $"{media.Id}.jpg")));
+
+        using var delete = await ann.Http.DeleteAsync($"/api/messages/{message.Id}");
+
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ben.Http.GetAsync(media.Url)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await ann.Http.GetAsync(media.ThumbnailUrl)).StatusCode);
+        Assert.False(System.IO.File.Exists(Path.Combine(cluster.MediaDirectory, $"{media.Id}.jpg")));
+        Assert.False(System.IO.File.Exists(Path.Combine(cluster.MediaDirectory, $"{media.Id}_t.jpg")));
+    }
+
+    [Theory]
+    [InlineData("/media/../appsettings.json")]
+    [InlineData("/media/%2e%2e%2fappsettings.json")]
+    [InlineData("/media/AAAAAAAAAAAAAAAAAAAAAA.jpg")]
+    [InlineData("/media/not-a-media-file.txt")]
+    public async Task Anything_else_under_media_is_a_404(string path)
+    {
+        using var ann = ChatApiClient.For(cluster.WebEndpoint);
+        await ann.NewUserAsync("Ann");
+
+        using var response = await ann.Http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
     [Fact]
@@ -101,10 +155,19 @@ public class MediaTests(ClusterFixture cluster)
         Assert.Matches("^/media/[A-Za-z0-9_-]{22}_t\\.jpg$", updated.AvatarUrl);
         using var avatar = SKBitmap.Decode(await ann.Http.GetByteArrayAsync(updated.AvatarUrl));
         Assert.Equal((320, 320), (avatar.Width, avatar.Height));
+        // Avatars are public: anyone, signed in or not, and shared caches.
+        using var anonymous = ChatApiClient.For(cluster.WebEndpoint);
+        using var byAnyone = await anonymous.Http.GetAsync(updated.AvatarUrl);
+        Assert.Equal(HttpStatusCode.OK, byAnyone.StatusCode);
+        Assert.True(byAnyone.Headers.CacheControl!.Public);
         using var other = ChatApiClient.For(cluster.WebEndpoint);
         await other.NewUserAsync("Other");
         var contact = (await other.Http.GetFromJsonAsync<ContactPageDto>($"/api/users?q={Uri.EscapeDataString(user.FullName)}", ChatApiClient.Json))!.Items.Single();
         Assert.Equal(updated.AvatarUrl, contact.AvatarUrl);
+        // A new photo replaces the old one, which leaves the storage.
+        using var again = await ann.Http.PutAsync("/api/users/me/avatar", File(TestImages.Png(400, 400), "me.png", "image/png"));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await anonymous.Http.GetAsync(updated.AvatarUrl)).StatusCode);
     }
 
     public static TheoryData<string, byte[], HttpStatusCode> HostileUploads => new()
@@ -144,6 +207,19 @@ public class MediaTests(ClusterFixture cluster)
         }
         Assert.Equal(filesBefore, Directory.GetFiles(cluster.MediaDirectory).Length);
         Assert.Null((await ann.Http.GetFromJsonAsync<UserDto>("/api/auth/me", ChatApiClient.Json))!.AvatarUrl);
+    }
+
+    [Fact]
+    public async Task An_oversize_upload_sent_as_a_browser_sends_it_gets_a_readable_413_not_a_broken_connection()
+    {
+        using var ann = ChatApiClient.For(cluster.WebEndpoint);
+        await ann.NewUserAsync("Ann");
+
+        // No Expect: 100-continue: the whole body goes before the answer is read, as from a browser.
+        using var response = await ann.Http.PostAsync("/api/media", File([0xFF, 0xD8, 0xFF, .. new byte[12 * 1024 * 1024]]));
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }
 
     [Fact]

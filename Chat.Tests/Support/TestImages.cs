@@ -21,6 +21,16 @@ public static class TestImages
         return data.ToArray();
     }
 
+    /// <summary>A PNG of random pixels: it does not compress, so its size is about width × height × 4 bytes.</summary>
+    public static byte[] NoisePng(int width, int height)
+    {
+        using var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        Random.Shared.NextBytes(bitmap.GetPixelSpan());
+        using var image = SKImage.FromBitmap(bitmap);
+        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
+    }
+
     public static byte[] Jpeg(int width = 200, int height = 100) => Encode(width, height, SKEncodedImageFormat.Jpeg);
 
     public static byte[] Png(int width = 200, int height = 100) => Encode(width, height, SKEncodedImageFormat.Png);

@@ -15,18 +15,37 @@ public static class ApiProxyExtensions
     /// <summary>The header that proves to the API that a request comes through this front (see the API's FrontProxy).</summary>
     public const string FrontKeyHeader = "X-Chat-Front";
 
-    /// <summary>The largest body the API takes (an image upload: 10 MB plus the multipart envelope).</summary>
-    public const long MaxRequestBodyBytes = 10 * 1024 * 1024 + 64 * 1024;
+    /// <summary>How much of a refused body the front reads and discards so the client can read the 413 (beyond it, the connection is closed).</summary>
+    private const long MaxDrainBytes = 64L * 1024 * 1024;
 
     /// <summary>
-    /// Refuses a body declared larger than any the API accepts before proxying it: the API would
-    /// answer 413 early and close, and the proxy, still sending, would report a 502 instead.
+    /// Refuses a body declared larger than the API accepts (a JSON body over 64 KB; an upload over
+    /// Media:MaxUploadBytes, the API's own setting, passed to both by the AppHost) before proxying
+    /// it. The rest of the body is read and discarded first, up to a bound: a browser sends the
+    /// whole body before it reads any answer, so a 413 sent mid-upload would reach it as a broken
+    /// connection (and the API's own early 413 would reach it as the proxy's 502).
     /// </summary>
-    public static void RejectOversizeBodies(this WebApplication app) => app.Use((context, next) =>
-        context.Request.ContentLength > MaxRequestBodyBytes
-            ? Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Content Too Large",
-                detail: "Images are limited to 10 MB.").ExecuteAsync(context)
-            : next(context));
+    public static void RejectOversizeBodies(this WebApplication app)
+    {
+        var maxUpload = app.Configuration.GetValue("Media:MaxUploadBytes", 10L * 1024 * 1024);
+        app.Use(async (context, next) =>
+        {
+            var multipart = context.Request.HasFormContentType;
+            var maxBody = multipart ? maxUpload + RequestBodyLimits.MultipartEnvelopeBytes : RequestBodyLimits.MaxJsonBodyBytes;
+            if (context.Request.ContentLength is not { } declared || declared <= maxBody)
+            {
+                await next(context);
+                return;
+            }
+            if (declared <= MaxDrainBytes && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = MaxDrainBytes;
+                await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
+            }
+            await Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Content Too Large",
+                detail: multipart ? $"Images are limited to {maxUpload / (1024 * 1024)} MB." : "Request bodies are limited to 64 KB.").ExecuteAsync(context);
+        });
+    }
 
     public static void AddApiProxy(this IHostApplicationBuilder builder)
     {
@@ -50,7 +69,7 @@ public static class ApiProxyExtensions
         ];
 
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
-            options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+            options => options.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Media:MaxUploadBytes", 10L * 1024 * 1024) + RequestBodyLimits.MultipartEnvelopeBytes);
         // YARP adds X-Forwarded-For with the browser's address; the shared key tells the API it
         // may believe it (a client's own X-Forwarded-For is appended to, never trusted as is).
         var frontKey = builder.Configuration["Security:FrontKey"];

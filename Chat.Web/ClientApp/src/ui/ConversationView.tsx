@@ -7,6 +7,7 @@ import { Icon } from './Icon';
 import { ImageViewer } from './ImageViewer';
 import { LocalMessageItem, MessageItem } from './MessageItem';
 import { useChat } from './useChat';
+import { imageFileError } from '../chat/imageFiles';
 
 interface Props {
   client: ChatClient;
@@ -151,10 +152,7 @@ const Composer = memo(function Composer({ name, client, peerId, onSent }: Compos
 
   // Checked here with the server's own limits, so a file the server would refuse is not uploaded.
   function pick(picked: File | null) {
-    const error = !picked ? null
-      : !limits.imageContentTypes.includes(picked.type) ? 'Only JPEG, PNG, WebP and GIF images can be sent.'
-      : picked.size > limits.maxImageBytes ? `Images are limited to ${Math.floor(limits.maxImageBytes / (1024 * 1024))} MB.`
-      : null;
+    const error = picked && imageFileError(picked, limits);
     setFileError(error);
     setFile(error ? null : picked);
     if (error && picker.current) picker.current.value = '';

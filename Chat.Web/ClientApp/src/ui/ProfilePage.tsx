@@ -3,10 +3,12 @@ import type { ChatClient } from '../chat/chatClient';
 import { ApiError } from '../api/http';
 import { Avatar } from './Avatar';
 import { useChat } from './useChat';
+import { imageFileError } from '../chat/imageFiles';
 
 /** Name and avatar; log out here or everywhere. */
 export function ProfilePage({ client }: { client: ChatClient }) {
   const me = useChat(client, (s) => s.me);
+  const limits = useChat(client, (s) => s.limits);
   const [name, setName] = useState(me.fullName);
   const [status, setStatus] = useState<{ kind: 'saved' | 'error'; text: string; field?: string } | null>(null);
 
@@ -18,6 +20,14 @@ export function ProfilePage({ client }: { client: ChatClient }) {
       const error = e as Error;
       setStatus({ kind: 'error', text: (e instanceof ApiError && (e.field('fullName') ?? e.field('file'))) || error.message });
     }
+  };
+
+  // Checked with the server's limits first, so a file it would refuse is not uploaded.
+  const pickPhoto = (file: File | undefined) => {
+    if (!file) return;
+    const error = imageFileError(file, limits);
+    if (error) setStatus({ kind: 'error', text: error });
+    else void run(client.updateAvatar(file), 'Photo saved.');
   };
 
   const saveName = (event: FormEvent) => {
@@ -33,14 +43,13 @@ export function ProfilePage({ client }: { client: ChatClient }) {
         <Avatar name={me.fullName} url={me.avatarUrl} size="large" />
         <label className="button">
           Change photo
-          <input type="file" accept="image/jpeg,image/png,image/webp,image/gif" className="visually-hidden"
-                 onChange={(e) => e.target.files?.[0] && void run(client.updateAvatar(e.target.files[0]), 'Photo saved.')} />
+          <input type="file" accept={limits.imageContentTypes.join(',')} className="visually-hidden" onChange={(e) => pickPhoto(e.target.files?.[0])} />
         </label>
       </div>
       <form onSubmit={saveName} className="field">
         <label htmlFor="profile-name">Full name</label>
         <div className="inline">
-          <input id="profile-name" value={name} onChange={(e) => setName(e.target.value)} autoComplete="name" />
+          <input id="profile-name" value={name} maxLength={limits.maxFullNameLength} onChange={(e) => setName(e.target.value)} autoComplete="name" />
           <button type="submit" className="primary" disabled={!name.trim() || name === me.fullName}>Save</button>
         </div>
       </form>
