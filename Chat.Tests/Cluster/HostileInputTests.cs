@@ -32,18 +32,11 @@ public class HostileInputTests(ClusterFixture cluster, ITestOutputHelper output)
     [Fact]
     public async Task Every_endpoint_answers_hostile_input_with_a_4xx_and_changes_nothing()
     {
-        using var attacker = ChatApiClient.For(cluster.WebEndpoint);
-        var me = await attacker.NewUserAsync("Mallory");
-        using var victim = ChatApiClient.For(cluster.WebEndpoint);
-        var target = await victim.NewUserAsync("Victim");
-        using var third = ChatApiClient.For(cluster.WebEndpoint);
-        var other = await third.NewUserAsync("Other");
-        var (sent, theirs) = await third.SendAsync(target.Id, "between them");
-        sent.Dispose();
-        var before = await SnapshotAsync(victim, target, other.Id);
+        using var scene = await Scene.SetUpAsync(cluster.WebEndpoint);
+        var (attacker, me, victim, target, other, theirs, before) = scene;
 
         var peers = new[] { target.Id.ToUpperInvariant(), "not-an-id", Nul, new string('a', 5000), "..%2f..%2fetc", me.Id };
-        var messages = new[] { theirs!.Id, theirs.Id.ToUpperInvariant(), "not-an-id", Nul };
+        var messages = new[] { theirs.Id, theirs.Id.ToUpperInvariant(), "not-an-id", Nul };
         var directoryQueries = new[] { "limit=-1", "limit=99999999999", "limit=abc", "cursor=%00", "cursor=eyJ4IjoxfQ", $"q={Long[..500]}", "q=%00", "limit=0" };
         var historyQueries = new[] { "limit=-1", "limit=99999999999", "before=abc", "after=1e9", "before=1&after=1", "before=0", "after=-1", "limit=0" };
         var cases = new List<(HttpMethod Method, string Path, string? Body)>();
@@ -124,15 +117,8 @@ public class HostileInputTests(ClusterFixture cluster, ITestOutputHelper output)
     [Fact]
     public async Task Every_hub_method_answers_hostile_arguments_with_a_clear_error_and_the_connection_stays()
     {
-        using var attacker = ChatApiClient.For(cluster.WebEndpoint);
-        await attacker.NewUserAsync("Mallory");
-        using var victim = ChatApiClient.For(cluster.WebEndpoint);
-        var target = await victim.NewUserAsync("Victim");
-        using var third = ChatApiClient.For(cluster.WebEndpoint);
-        var other = await third.NewUserAsync("Other");
-        var (sent, theirs) = await third.SendAsync(target.Id, "between them");
-        sent.Dispose();
-        var before = await SnapshotAsync(victim, target, other.Id);
+        using var scene = await Scene.SetUpAsync(cluster.WebEndpoint);
+        var (attacker, _, victim, target, other, theirs, before) = scene;
         await using var live = await LiveClient.ConnectAsync(cluster.WebEndpoint, attacker.SessionToken!);
 
         // Under SignalR's 32 KB frame limit (a bigger frame closes the connection: SignalR's own guard).
@@ -176,6 +162,33 @@ public class HostileInputTests(ClusterFixture cluster, ITestOutputHelper output)
 
         Assert.Equal(before, await SnapshotAsync(victim, target, other.Id));
         output.WriteLine($"{calls.Length} hostile hub calls, each a HubException with the connection kept.");
+    }
+
+    /// <summary>An attacker, a victim, and a conversation of the victim's with someone else.</summary>
+    private sealed record Scene(ChatApiClient Attacker, UserDto Me, ChatApiClient Victim, UserDto Target, UserDto Other, MessageDto Theirs, string Before)
+        : IDisposable
+    {
+        private ChatApiClient? _third;
+
+        public static async Task<Scene> SetUpAsync(Uri web)
+        {
+            var attacker = ChatApiClient.For(web);
+            var me = await attacker.NewUserAsync("Mallory");
+            var victim = ChatApiClient.For(web);
+            var target = await victim.NewUserAsync("Victim");
+            var third = ChatApiClient.For(web);
+            var other = await third.NewUserAsync("Other");
+            var (sent, theirs) = await third.SendAsync(target.Id, "between them");
+            sent.Dispose();
+            return new Scene(attacker, me, victim, target, other, theirs!, await SnapshotAsync(victim, target, other.Id)) { _third = third };
+        }
+
+        public void Dispose()
+        {
+            Attacker.Dispose();
+            Victim.Dispose();
+            _third?.Dispose();
+        }
     }
 
     // What the victim can see of their account and conversations.
