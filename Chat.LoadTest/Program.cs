@@ -30,6 +30,13 @@ return args.FirstOrDefault() switch
     "idle-connections" => await RunIdleConnectionsAsync(
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
         int.Parse(options.GetValueOrDefault("connections", "2000"))),
+    "chaos" => await RunChaosAsync(new ChaosScenario.Options(
+        new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
+        int.Parse(options.GetValueOrDefault("pairs", "10")),
+        double.Parse(options.GetValueOrDefault("rate-per-user", "2"), invariant),
+        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("before", "5"), invariant)),
+        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("after", "15"), invariant)),
+        options.GetValueOrDefault("faults", string.Join(',', ChaosScenario.AllFaults)).Split(','))),
     "presence-crash" => await PresenceCrashScenario.RunAsync(
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
         int.Parse(options.GetValueOrDefault("kills", "5"))),
@@ -102,6 +109,21 @@ static void WriteJson(string scenario, object report)
     Console.WriteLine($"(also written to {path})");
 }
 
+static async Task<int> RunChaosAsync(ChaosScenario.Options options)
+{
+    Console.WriteLine($"chaos: {options.Pairs} pairs at {options.RatePerUser} msg/s per user, via {options.Url}; faults: {string.Join(", ", options.Faults)}");
+    var results = await ChaosScenario.RunAsync(options);
+    WriteJson("chaos", results.Select(r => new
+    {
+        fault = r.Fault, acknowledged = r.Verdict.Acknowledged, deliveredLive = r.Verdict.DeliveredLive,
+        recoveredByCatchUp = r.Verdict.RecoveredByCatchUp, lost = r.Verdict.Lost, duplicated = r.Verdict.Duplicated,
+        outOfOrder = r.Verdict.OutOfOrder, secondsUntilAllLive = r.Verdict.TimeUntilAllLive.TotalSeconds,
+        serverErrors = r.Verdict.Counters.ServerErrors, slowestRefusalSeconds = r.Verdict.Counters.SlowestRefusal.TotalSeconds,
+        answers = r.Verdict.Counters.Statuses.ToDictionary(s => s.Key.ToString(), s => s.Value),
+    }).ToList());
+    return results.All(r => r.Verdict.Kept) ? 0 : 1;
+}
+
 static int Usage()
 {
     Console.Error.WriteLine("usage: Chat.LoadTest accounts [--url URL] [--users N] [--concurrency N]");
@@ -110,6 +132,7 @@ static int Usage()
     Console.Error.WriteLine("       (--mongo: the cluster's database; verified messages are deleted during the run to keep the stand-in fast)");
     Console.Error.WriteLine("       Chat.LoadTest idle-connections [--url URL] [--connections N]   (local cluster only)");
     Console.Error.WriteLine("       Chat.LoadTest presence-crash [--url URL] [--kills N]   (kills API replicas: local cluster only)");
+    Console.Error.WriteLine("       Chat.LoadTest chaos [--url URL] [--pairs N] [--rate-per-user MSG_PER_S] [--before S] [--after S] [--faults mongo-freeze,redis-freeze,replica-stop,replica-kill]   (local cluster only)");
     return 2;
 }
 

@@ -30,6 +30,11 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
 
+        // A stop (SIGTERM from the orchestrator) lets requests in flight finish, but not forever:
+        // long-lived connections (WebSockets) would otherwise hold a stopping process for the
+        // default 30 s. The API closes its hub connections at once when stopping anyway.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(5));
+
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http =>
         {

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Chat.Api.Contracts;
 using Chat.Api.Identity;
+using Chat.Api.Infrastructure;
 using Chat.Api.Media;
 using Chat.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,9 +17,9 @@ public static class MediaApi
     public static void MapMediaApi(this WebApplication app)
     {
         app.MapGroup("/api/media").WithTags("Media").RequireAuthorization()
-            .MapPost("/", Upload).RequireRateLimiting(RateLimits.Upload);
+            .MapPost("/", Upload).RequireRateLimiting(RateLimits.Upload).WithRequestTimeout(DependencyFailures.UploadPolicy);
         // Anonymous allowed: avatars are public; a private image answers 404 to anyone but its viewers.
-        app.MapGet($"{MediaPaths.RequestPath}/{{file}}", Image).WithTags("Media");
+        app.MapGet($"{MediaPaths.RequestPath}/{{file}}", Image).WithTags("Media").WithRequestTimeout(DependencyFailures.UploadPolicy);
     }
 
     /// <summary>multipart/form-data with a part named "file"; 201 with the stored, normalised image.</summary>

@@ -2,6 +2,7 @@ using Chat.Api.Accounts;
 using Chat.Api.Contacts;
 using Chat.Api.Contracts;
 using Chat.Api.Identity;
+using Chat.Api.Infrastructure;
 using Chat.Api.Media;
 using Chat.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -16,7 +17,7 @@ public static class UsersApi
     {
         var api = app.MapGroup("/api/users").WithTags("Users").RequireAuthorization();
         api.MapPut("/me", UpdateProfile);
-        api.MapPut("/me/avatar", UpdateAvatar).RequireRateLimiting(RateLimits.Upload);
+        api.MapPut("/me/avatar", UpdateAvatar).RequireRateLimiting(RateLimits.Upload).WithRequestTimeout(DependencyFailures.UploadPolicy);
         api.MapGet("/", Directory).RequireRateLimiting(RateLimits.Search);
     }
 

@@ -9,6 +9,7 @@ using Chat.Api.Messaging;
 using Chat.Api.Presence;
 using Chat.Api.Realtime;
 using Chat.Api.Security;
+using Microsoft.AspNetCore.Http.Timeouts;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
@@ -35,15 +36,34 @@ public static class ApplicationServicesExtensions
                 context.ProblemDetails.Title = "Invalid request";
                 context.ProblemDetails.Detail = "The body or a parameter could not be read (malformed JSON, or a value of the wrong type).";
             }
+            else if (context.Exception is { } exception && DependencyFailures.IsUnavailable(exception))
+            {
+                context.ProblemDetails.Title = DependencyFailures.Unavailable.Title;
+                context.ProblemDetails.Detail = DependencyFailures.Unavailable.Detail;
+                context.HttpContext.Response.Headers.RetryAfter = ((int)DependencyFailures.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
         });
         services.AddOpenApi();
+        services.AddRequestTimeouts(options =>
+        {
+            // A request whose dependencies do not answer in time is told to try again.
+            options.DefaultPolicy = new() { Timeout = DependencyFailures.RequestTimeout, WriteTimeoutResponse = WriteUnavailableAsync };
+            options.AddPolicy(DependencyFailures.UploadPolicy, new RequestTimeoutPolicy { Timeout = DependencyFailures.UploadTimeout, WriteTimeoutResponse = WriteUnavailableAsync });
+        });
         services.AddMemoryCache();
+        services.AddHealthChecks().AddCheck<StoppingHealthCheck>("accepting");
         services.Configure<KestrelServerOptions>(options => options.Limits.MaxRequestBodySize = RequestBodyLimits.MaxJsonBodyBytes);
 
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section);
 
         builder.AddMongoDatabase("chatdb");
-        builder.AddRedisClient("redis");
+        // Commands fail within seconds when Redis stalls, rather than hang the request (DependencyFailures).
+        builder.AddRedisClient("redis", configureOptions: options =>
+        {
+            options.AsyncTimeout = (int)DependencyFailures.RedisTimeout.TotalMilliseconds;
+            options.SyncTimeout = (int)DependencyFailures.RedisTimeout.TotalMilliseconds;
+            options.AbortOnConnectFail = false;
+        });
         builder.AddRealtime();
         builder.AddChatAuthentication();
         builder.AddChatRateLimits();
@@ -82,7 +102,11 @@ public static class ApplicationServicesExtensions
     {
         // The backplane shares the Aspire-registered multiplexer (one set of Redis connections,
         // already traced and health-checked) instead of opening its own.
-        builder.Services.AddSignalR(options => options.AddFilter<HubRateLimitFilter>()).AddStackExchangeRedis();
+        builder.Services.AddSignalR(options =>
+        {
+            options.AddFilter<DependencyFailureFilter>();
+            options.AddFilter<HubRateLimitFilter>();
+        }).AddStackExchangeRedis();
         builder.Services.AddOptions<RedisOptions>().Configure<IConnectionMultiplexer>((options, redis) =>
         {
             options.Configuration.ChannelPrefix = RedisChannel.Literal("chat");
@@ -140,7 +164,13 @@ public static class ApplicationServicesExtensions
         {
             // Malformed JSON, a bad query value, an oversize body: the client's fault, so its 4xx
             // (minimal APIs throw these in Development instead of answering them).
-            StatusCodeSelector = exception => exception is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = exception => exception switch
+            {
+                Microsoft.AspNetCore.Http.BadHttpRequestException bad => bad.StatusCode,
+                // MongoDB or Redis did not answer in time: "try again", not a server bug.
+                _ when DependencyFailures.IsUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
         });
         app.UseStatusCodePages();
 
@@ -152,12 +182,17 @@ public static class ApplicationServicesExtensions
             return next(context);
         });
 
+        app.UseRequestTimeouts();
+        app.UseHubDrainOnStop();
         app.UseFrontProxy();
         app.UseOriginCheck();
         app.UseAuthentication();
+        app.UseSessionCheckFailures();
         app.UseAuthorization();
         app.UseRateLimiter();
     }
+
+    private static Task WriteUnavailableAsync(HttpContext context) => DependencyFailures.Unavailable.ToProblem(context).ExecuteAsync(context);
 
     /// <summary>The OpenAPI document and a browsable reference (Scalar at /scalar), in Development only.</summary>
     public static void MapApiReference(this WebApplication app)

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Chat.Api.Accounts;
 using Chat.Api.Identity;
+using Chat.Api.Infrastructure;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -13,6 +14,14 @@ public static class AuthenticationExtensions
     /// Cookie-carried JWT authentication for the REST API and the hub alike, with the session
     /// stamp checked on each request, and what signing up and logging in need.
     /// </summary>
+    private static readonly object SessionCheckUnavailable = new();
+
+    /// <summary>A request whose session could not be checked (Redis or MongoDB not answering) gets 503, not 401.</summary>
+    public static void UseSessionCheckFailures(this WebApplication app) => app.Use((context, next) =>
+        context.Items.ContainsKey(SessionCheckUnavailable)
+            ? DependencyFailures.Unavailable.ToProblem(context).ExecuteAsync(context)
+            : next(context));
+
     public static void AddChatAuthentication(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -40,12 +49,22 @@ public static class AuthenticationExtensions
                     OnTokenValidated = async context =>
                     {
                         var userId = context.Principal?.FindFirstValue(JwtRegisteredClaimNames.Sub);
-                        var current = userId is not null && await context.HttpContext.RequestServices.GetRequiredService<Sessions>().IsCurrentAsync(
-                            userId,
-                            context.Principal?.FindFirstValue(SessionTokens.SessionStampClaim),
-                            context.Principal?.FindFirstValue(SessionTokens.SessionIdClaim),
-                            context.HttpContext.RequestAborted);
-                        if (!current) context.Fail("The session has ended.");
+                        try
+                        {
+                            var current = userId is not null && await context.HttpContext.RequestServices.GetRequiredService<Sessions>().IsCurrentAsync(
+                                userId,
+                                context.Principal?.FindFirstValue(SessionTokens.SessionStampClaim),
+                                context.Principal?.FindFirstValue(SessionTokens.SessionIdClaim),
+                                context.HttpContext.RequestAborted);
+                            if (!current) context.Fail("The session has ended.");
+                        }
+                        catch (Exception ex) when (DependencyFailures.IsUnavailable(ex))
+                        {
+                            // Unknown is not "ended": a 401 would sign every client out during a
+                            // Redis outage. The request gets a 503 "try again" instead (below).
+                            context.HttpContext.Items[SessionCheckUnavailable] = true;
+                            context.Fail("The session could not be checked.");
+                        }
                     },
                 };
             });

@@ -14,7 +14,8 @@ namespace Chat.Api.Hubs;
 /// The live channel (docs/api.md, Live events), the hub's counterpart of an <c>Apis/</c> file:
 /// it only translates calls to the services and their <see cref="Validation.ClientError"/> to a
 /// HubException. Connections may land on any replica; events reach them through
-/// <see cref="ChatNotifier"/>. Services a method needs come as its parameters (from DI).
+/// <see cref="ChatNotifier"/>. Services a method needs come as its parameters (from DI); each call
+/// has a deadline (<see cref="DependencyFailures.Deadline"/>), like a REST request.
 /// </summary>
 public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connections, IOptions<RateLimitOptions> limits) : Hub<IChatClient>
 {
@@ -44,7 +45,8 @@ public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connect
 
     public async Task<MessageResponse> SendMessage(string peerId, SendMessageRequest request, MessageSender sender)
     {
-        var (sent, error) = await sender.SendAsync(UserId, peerId, request, Context.ConnectionAborted);
+        using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);
+        var (sent, error) = await sender.SendAsync(UserId, peerId, request, deadline.Token);
         return error is null ? sent!.Message : throw error.ToHubException();
     }
 
@@ -54,11 +56,13 @@ public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connect
 
     public async Task MarkRead(string peerId, long seq, ReadMarks reads)
     {
-        if (await reads.MarkReadAsync(UserId, peerId, seq, Context.ConnectionAborted) is { } error) throw error.ToHubException();
+        using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);
+        if (await reads.MarkReadAsync(UserId, peerId, seq, deadline.Token) is { } error) throw error.ToHubException();
     }
 
     public async Task Typing(string peerId, TypingSignals typing)
     {
-        if (await typing.TypingAsync(UserId, peerId, Context.ConnectionAborted) is { } error) throw error.ToHubException();
+        using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);
+        if (await typing.TypingAsync(UserId, peerId, deadline.Token) is { } error) throw error.ToHubException();
     }
 }

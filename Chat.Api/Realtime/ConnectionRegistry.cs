@@ -10,7 +10,7 @@ namespace Chat.Api.Realtime;
 /// connection opens, so without this an open tab would keep receiving messages after log-out.
 /// Each replica aborts its connections of a user, or of one session, named on a Redis channel.
 /// </summary>
-public sealed class ConnectionRegistry(IConnectionMultiplexer redis, ILogger<ConnectionRegistry> logger) : BackgroundService
+public sealed class ConnectionRegistry(IConnectionMultiplexer redis, IHostApplicationLifetime lifetime, ILogger<ConnectionRegistry> logger) : BackgroundService
 {
     private static readonly RedisChannel SessionsEnded = RedisChannel.Literal("chat:sessions-ended");
     private const string UserPrefix = "user:";
@@ -23,6 +23,10 @@ public sealed class ConnectionRegistry(IConnectionMultiplexer redis, ILogger<Con
     // restores the subscription by itself after a reconnect.
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A graceful stop (SIGTERM, a scale-in, a deploy): the server takes no new connections,
+        // and the open ones are closed now rather than when the shutdown times out, so their
+        // clients reconnect to another replica at once (and catch up); requests in flight finish.
+        lifetime.ApplicationStopping.Register(CloseAllLocal);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -36,6 +40,12 @@ public sealed class ConnectionRegistry(IConnectionMultiplexer redis, ILogger<Con
                 await Task.Delay(SubscribeRetry, stoppingToken);
             }
         }
+    }
+
+    private void CloseAllLocal()
+    {
+        logger.LogInformation("Stopping: closing {Count} hub connections so their clients reconnect elsewhere.", _connections.Count);
+        foreach (var (_, (_, _, context)) in _connections) context.Abort();
     }
 
     private void CloseLocal(string ended)

@@ -57,6 +57,16 @@ public static class ApiProcesses
         throw new InvalidOperationException($"No local API process answers as {instance}.");
     }
 
+    /// <summary>The local process listening on this TCP port (any program), or null.</summary>
+    public static Process? ListeningOn(int port)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            if (ListeningPorts(dir).Contains(port)) return Process.GetProcessById(int.Parse(Path.GetFileName(dir), CultureInfo.InvariantCulture));
+        }
+        return null;
+    }
+
     // Each replica process (not the `dotnet run` wrapping it).
     private static IEnumerable<string> ProcessDirectories()
     {
@@ -76,7 +86,7 @@ public static class ApiProcesses
     }
 
     // The TCP ports the process listens on: its socket inodes (/proc/PID/fd) among the LISTEN rows of /proc/net/tcp{,6}.
-    private static IEnumerable<int> ListeningPorts(string dir)
+    private static IReadOnlyList<int> ListeningPorts(string dir)
     {
         var inodes = new HashSet<string>();
         try
@@ -90,6 +100,7 @@ public static class ApiProcesses
         {
             return [];
         }
+        if (inodes.Count == 0) return [];
         return new[] { "/proc/net/tcp", "/proc/net/tcp6" }
             .Where(File.Exists)
             .SelectMany(File.ReadLines).Skip(1)

@@ -72,11 +72,16 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// Each API replica's own address (behind the orchestrator's balancing proxy), so a test can
     /// choose which replica serves a request.
     /// </summary>
-    public IReadOnlyList<Uri> ApiReplicas => Resources.Values
-        .Where(r => r.Resource.Name == "api")
-        .Select(r => new Uri(r.Snapshot.EnvironmentVariables.Single(e => e.Name == "ASPNETCORE_URLS").Value!.Split(';')[0]))
+    public IReadOnlyList<Uri> ApiReplicas => CurrentApiReplicas()
+        .Select(r => r.Url)
         .OrderBy(uri => uri.Port)
         .ToList();
+
+    // As they are now: a replica restarted by a test may listen elsewhere than at start.
+    private IEnumerable<(string ResourceId, Uri Url)> CurrentApiReplicas() => Resources.Values
+        .Where(r => r.Resource.Name == "api")
+        .Select(r => App.ResourceNotifications.TryGetCurrentState(r.ResourceId, out var now) ? now : r)
+        .Select(r => (r.ResourceId, new Uri(r.Snapshot.EnvironmentVariables.Single(e => e.Name == "ASPNETCORE_URLS").Value!.Split(';')[0])));
 
     /// <summary>The key the replicas sign session tokens with, to forge tokens that differ in one way only.</summary>
     public async Task<string> SigningKeyAsync()
@@ -109,6 +114,64 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
             }
         }
         throw new OperationCanceledException();
+    }
+
+    /// <summary>The id (in the orchestrator) of the API replica listening at <paramref name="replica"/>.</summary>
+    public string ReplicaResourceId(Uri replica) => CurrentApiReplicas().Single(r => r.Url == replica).ResourceId;
+
+    /// <summary>The resource id of a single-instance resource (redis, web, the stand-in).</summary>
+    public string ResourceId(string name) => Resources.Values.Single(r => r.Resource.Name == name).ResourceId;
+
+    /// <summary>Runs a dashboard command (start, stop, restart) on a resource, as a person would.</summary>
+    public async Task CommandAsync(string resourceId, string command)
+    {
+        var result = await App.Services.GetRequiredService<ResourceCommandService>().ExecuteCommandAsync(resourceId, command);
+        Assert.True(result.Success, $"{command} {resourceId}: {result.Message}");
+    }
+
+    /// <summary>The replica's address once a new process (not <paramref name="killedInstance"/>) answers /health there.</summary>
+    public async Task<Uri> NewInstanceAnsweringAsync(string replicaId, string killedInstance, TimeSpan timeout)
+    {
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (App.ResourceNotifications.TryGetCurrentState(replicaId, out var state)
+                && state.Snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value is { } urls)
+            {
+                var url = new Uri(urls.Split(';')[0]);
+                try
+                {
+                    using var response = await http.GetAsync(new Uri(url, "/health"));
+                    if (response.IsSuccessStatusCode && response.Headers.GetValues("X-Chat-Instance").Single() != killedInstance) return url;
+                }
+                catch (HttpRequestException)
+                {
+                    // Not listening yet.
+                }
+            }
+            await Task.Delay(250);
+        }
+        throw new TimeoutException($"Replica {replicaId} did not come back within {timeout}.");
+    }
+
+    /// <summary>
+    /// The process the orchestrator runs for a resource now (its "executable.pid"): the web front,
+    /// an API replica, redis-server, the stand-in. Not the orchestrator's proxy in front of it,
+    /// which is what its ports and connection strings point at.
+    /// </summary>
+    public System.Diagnostics.Process ProcessOf(string resourceId)
+    {
+        Assert.True(App.ResourceNotifications.TryGetCurrentState(resourceId, out var state));
+        var pid = state.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
+        return System.Diagnostics.Process.GetProcessById(Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Waits until the resource reports healthy again (after a restart).</summary>
+    public async Task WaitUntilHealthyAsync(string resourceId, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync(Resources[resourceId].Resource.Name, cancel.Token);
     }
 
     public async Task<string> ConnectionStringAsync(string resource) =>

@@ -65,12 +65,9 @@ public class PresenceCrashTests(CrashClusterFixture cluster, ITestOutputHelper o
         await twoPlacesOnVictim.DisposeAsync();
 
         // The replica comes back (the dashboard's Start command) and everything converges.
-        var replicaId = cluster.Resources.Values.Single(r => r.Resource.Name == "api"
-            && r.Snapshot.EnvironmentVariables.Any(e => e.Name == "ASPNETCORE_URLS" && e.Value!.StartsWith(victim.ToString().TrimEnd('/')))).ResourceId;
-        var commands = cluster.App.Services.GetRequiredService<ResourceCommandService>();
-        var started = await commands.ExecuteCommandAsync(replicaId, KnownResourceCommands.StartCommand);
-        Assert.True(started.Success, started.Message);
-        var restarted = await NewInstanceAnsweringAsync(replicaId, lonelyConnection.Replica, TimeSpan.FromSeconds(90));
+        var replicaId = cluster.ReplicaResourceId(victim);
+        await cluster.CommandAsync(replicaId, KnownResourceCommands.StartCommand);
+        var restarted = await cluster.NewInstanceAnsweringAsync(replicaId, lonelyConnection.Replica, TimeSpan.FromSeconds(90));
         output.WriteLine($"Replica {replicaId} restarted and healthy {killedAt.Elapsed.TotalSeconds:F1} s after the kill");
 
         await using var lonelyBack = await LiveClient.ConnectAsync(restarted, lonelyHttp.SessionToken!);
@@ -80,30 +77,5 @@ public class PresenceCrashTests(CrashClusterFixture cluster, ITestOutputHelper o
         Assert.True((await watcherHttp.ContactAsync(twoPlaces)).Online);
     }
 
-    /// <summary>The replica's address once a new process (not the killed instance) answers /health there.</summary>
-    private async Task<Uri> NewInstanceAnsweringAsync(string replicaId, string killedInstance, TimeSpan timeout)
-    {
-        using var http = new HttpClient();
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (cluster.App.ResourceNotifications.TryGetCurrentState(replicaId, out var state)
-                && state.Snapshot.EnvironmentVariables.FirstOrDefault(e => e.Name == "ASPNETCORE_URLS")?.Value is { } urls)
-            {
-                var url = new Uri(urls.Split(';')[0]);
-                try
-                {
-                    using var response = await http.GetAsync(new Uri(url, "/health"));
-                    if (response.IsSuccessStatusCode && response.Headers.GetValues("X-Chat-Instance").Single() != killedInstance) return url;
-                }
-                catch (HttpRequestException)
-                {
-                    // Not listening yet.
-                }
-            }
-            await Task.Delay(250);
-        }
-        throw new TimeoutException($"Replica {replicaId} did not come back within {timeout}.");
-    }
 
 }

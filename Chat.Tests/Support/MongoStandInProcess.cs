@@ -20,6 +20,9 @@ public sealed class MongoStandInProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The server process (to freeze it with a signal).</summary>
+    public Process Process => _process;
+
     public string ConnectionString(string database = "") => $"mongodb://127.0.0.1:{Port}/{database}?directConnection=true";
 
     public static async Task<MongoStandInProcess> StartAsync()

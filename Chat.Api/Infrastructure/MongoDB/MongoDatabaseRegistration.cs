@@ -5,6 +5,8 @@ using MongoDB.Driver;
 
 namespace Chat.Api.Infrastructure.MongoDB;
 
+using Chat.Api.Infrastructure;
+
 /// <summary>
 /// A small stand-in for Aspire.MongoDB.Driver (not served by this machine's NuGet mirror): one
 /// IMongoClient for the process, the IMongoDatabase named by the connection string, a health
@@ -32,6 +34,16 @@ public static class MongoDatabaseRegistration
         builder.Services.AddSingleton<IMongoClient>(_ =>
         {
             var settings = MongoClientSettings.FromUrl(url);
+            // Fail within seconds when the server is gone or stalls, rather than hang the request
+            // (DependencyFailures): a connection that does not open or whose handshake is not
+            // answered (new connections open while the pooled ones are stuck), no server to
+            // select, no pooled connection free. A stalled operation is cut by the request's
+            // deadline. A connection string's own settings win.
+            var timeout = DependencyFailures.MongoConnectTimeout;
+            if (url.SocketTimeout == MongoDefaults.SocketTimeout) settings.SocketTimeout = timeout;
+            if (url.ConnectTimeout == MongoDefaults.ConnectTimeout) settings.ConnectTimeout = timeout;
+            if (url.ServerSelectionTimeout == MongoDefaults.ServerSelectionTimeout) settings.ServerSelectionTimeout = timeout;
+            if (url.WaitQueueTimeout == MongoDefaults.WaitQueueTimeout) settings.WaitQueueTimeout = timeout;
             settings.ClusterConfigurator = cluster => MongoCommandTracing.Subscribe(cluster, url.DatabaseName);
             return new MongoClient(settings);
         });

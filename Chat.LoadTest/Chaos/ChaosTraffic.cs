@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Chat.LoadTest.Clients;
+
+namespace Chat.LoadTest.Chaos;
+
+/// <summary>
+/// Pairs of users talking both ways at a steady rate while something fails, and afterwards the
+/// verdict on the promise: every acknowledged message stored once, in order, without a gap in
+/// seq, and held by its recipient once (pushed live, or recovered by catch-up).
+/// </summary>
+public sealed class ChaosTraffic : IAsyncDisposable
+{
+    private readonly List<(ChaosPeer A, ChaosPeer B)> _pairs = [];
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task> _senders = [];
+
+    public ChaosCounters Counters { get; } = new();
+
+    public IEnumerable<ChaosPeer> Peers => _pairs.SelectMany(p => new[] { p.A, p.B });
+
+    /// <summary>Signs up <paramref name="pairs"/> pairs through the web front and connects each user.</summary>
+    public static async Task<ChaosTraffic> ConnectAsync(Uri url, int pairs, string run)
+    {
+        var traffic = new ChaosTraffic();
+        for (var i = 0; i < pairs; i++)
+        {
+            var a = await ChatSession.SignUpAsync(url, $"chaos-{run}-{i}-a");
+            var b = await ChatSession.SignUpAsync(url, $"chaos-{run}-{i}-b");
+            traffic._pairs.Add((await ChaosPeer.ConnectAsync(url, a, b.UserId, traffic.Counters),
+                await ChaosPeer.ConnectAsync(url, b, a.UserId, traffic.Counters)));
+        }
+        return traffic;
+    }
+
+    /// <summary>Every user sends one message after another (each waits for its acknowledgement) at <paramref name="ratePerPeer"/> a second.</summary>
+    public void Start(double ratePerPeer)
+    {
+        var interval = TimeSpan.FromSeconds(1 / ratePerPeer);
+        foreach (var peer in Peers)
+        {
+            _senders.Add(Task.Run(async () =>
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    var started = Stopwatch.GetTimestamp();
+                    await peer.SendAsync(_stop.Token);
+                    var wait = interval - Stopwatch.GetElapsedTime(started);
+                    if (wait > TimeSpan.Zero) await Task.Delay(wait).ConfigureAwait(false);
+                }
+            }));
+        }
+    }
+
+    /// <summary>Stops sending (a send still being retried is given up: it was never acknowledged).</summary>
+    public async Task StopAsync()
+    {
+        await _stop.CancelAsync();
+        await Task.WhenAll(_senders);
+    }
+
+    /// <summary>Waits until every connection is live again (or <paramref name="timeout"/>); the time since <paramref name="since"/> it took.</summary>
+    public async Task<TimeSpan> WaitUntilAllLiveAsync(long since, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (!Peers.All(p => p.Live))
+        {
+            if (Stopwatch.GetTimestamp() > deadline) throw new TimeoutException($"Not every client was live again within {timeout}.");
+            await Task.Delay(50);
+        }
+        var lastBack = Peers.Select(p => p.ReconnectedAt).Where(t => t > since).DefaultIfEmpty(since).Max();
+        return Stopwatch.GetElapsedTime(since, lastBack);
+    }
+
+    /// <summary>After the run: every client catches up once more (as after a reconnect), then the verdict.</summary>
+    public async Task<ChaosVerdict> SettleAsync(TimeSpan timeToLive)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1)); // the last pushes in flight
+        foreach (var peer in Peers) await peer.CatchUpAsync();
+
+        long acknowledged = 0, live = 0, caughtUp = 0, lost = 0, duplicated = 0, outOfOrder = 0, gaps = 0;
+        foreach (var (a, b) in _pairs)
+        {
+            var stored = await a.StoredHistoryAsync();
+            var seqs = stored.Select(m => m.GetProperty("seq").GetInt64()).ToList();
+            gaps += seqs.Where((seq, i) => seq != i + 1).Count();
+            var storedByClientId = stored.GroupBy(m => (m.GetProperty("senderId").GetString(), m.GetProperty("clientMessageId").GetString())).ToList();
+            duplicated += storedByClientId.Count(g => g.Count() > 1);
+
+            foreach (var (sender, recipient) in new[] { (a, b), (b, a) })
+            {
+                var sent = sender.Sent.ToList();
+                acknowledged += sent.Count;
+                // One sender's messages were sent one after another: their seqs must rise in that order.
+                outOfOrder += sent.Zip(sent.Skip(1)).Count(p => p.Second.Seq <= p.First.Seq);
+                foreach (var message in sent)
+                {
+                    var storedCopies = storedByClientId.FirstOrDefault(g => g.Key == (sender.Session.UserId, message.ClientMessageId))?.Count() ?? 0;
+                    if (storedCopies == 0 || !recipient.Received.TryGetValue(message.MessageId, out var held))
+                    {
+                        lost++;
+                        continue;
+                    }
+                    if (held.Live) live++;
+                    else caughtUp++;
+                }
+                // The recipient must not hold two messages for one send.
+                duplicated += recipient.Received.Values.Where(m => m.SenderId == sender.Session.UserId)
+                    .GroupBy(m => m.ClientMessageId).Count(g => g.Count() > 1);
+            }
+        }
+        return new ChaosVerdict(acknowledged, live, caughtUp, lost, duplicated, outOfOrder + gaps, timeToLive, Counters);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stop.IsCancellationRequested) await StopAsync();
+        foreach (var peer in Peers) await peer.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The outcome of one fault: messages acknowledged, delivered live, recovered by catch-up, lost
+/// (must be 0), duplicated (must be 0), out of order or with a gap in seq (must be 0), and how
+/// long until every client was live again.
+/// </summary>
+public sealed record ChaosVerdict(
+    long Acknowledged, long DeliveredLive, long RecoveredByCatchUp, long Lost, long Duplicated, long OutOfOrder,
+    TimeSpan TimeUntilAllLive, ChaosCounters Counters)
+{
+    public bool Kept => Lost == 0 && Duplicated == 0 && OutOfOrder == 0 && Counters.ServerErrors == 0;
+
+    public override string ToString() =>
+        $"acknowledged {Acknowledged}, delivered live {DeliveredLive}, recovered by catch-up {RecoveredByCatchUp}, " +
+        $"lost {Lost}, duplicated {Duplicated}, out of order {OutOfOrder}; all clients live again after {TimeUntilAllLive.TotalSeconds:F1} s; " +
+        $"answers {string.Join(" ", Counters.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}; " +
+        $"hub refusals {Counters.HubRefusals.Values.Sum()}, slowest refusal {Counters.SlowestRefusal.TotalSeconds:F1} s, broken calls {Counters.NetworkFailures}, duplicate pushes {Counters.DuplicatePushes}, " +
+        $"unacknowledged at stop {Counters.GaveUp}";
+}
