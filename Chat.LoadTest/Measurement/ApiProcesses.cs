@@ -111,6 +111,9 @@ public static class ApiProcesses
             .ToList();
     }
 
+    /// <summary>How many replica processes run here.</summary>
+    public static int Count() => ProcessDirectories().Count();
+
     /// <summary>CPU time used so far (utime + stime from /proc/PID/stat, in USER_HZ = 100 ticks a second).</summary>
     public static TimeSpan Cpu() => TimeSpan.FromSeconds(Sum("stat", stat =>
     {

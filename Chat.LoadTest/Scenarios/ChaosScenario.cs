@@ -11,7 +11,8 @@ namespace Chat.LoadTest.Scenarios;
 /// (must be 0), out of order (must be 0), time until every client was live again. Without the
 /// orchestrator's commands a process cannot be restarted from here, so the stores are frozen
 /// (SIGSTOP/SIGCONT, a stall with their data kept) and replicas are stopped or killed last (they
-/// stay down; the cluster runs on the others). Restarts are in the test suite (FaultTests).
+/// stay down; the cluster runs on the others, so each replica fault needs one replica more:
+/// start the cluster with --Api:Replicas=3 for both). Restarts are in the test suite (FaultTests).
 /// </summary>
 public static class ChaosScenario
 {
@@ -52,6 +53,7 @@ public static class ChaosScenario
                 await Signals.FreezeAsync(Single("redis-server"), TimeSpan.FromSeconds(8));
                 break;
             case "replica-stop" or "replica-kill":
+                if (ApiProcesses.Count() < 2) throw new InvalidOperationException($"{fault} needs two live API replicas: start the cluster with more (--Api:Replicas=3).");
                 // The replica holding a user's connection, so that connection must come back.
                 var process = await ApiProcesses.FindByInstanceAsync(await traffic.Peers.First().ReplicaAsync());
                 if (fault == "replica-stop") Signals.Terminate(process);
