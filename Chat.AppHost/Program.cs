@@ -4,21 +4,29 @@ using Chat.AppHost.Infrastructure;
 var builder = DistributedApplication.CreateBuilder(args);
 var report = new InfrastructureReport();
 
-// Containers where an engine answers (a laptop with Docker), local processes where none does.
-var (mode, reason) = await InfrastructureModeDecision.DecideAsync(
-    builder.Configuration[InfrastructureModeDecision.ConfigurationKey],
-    () => ContainerRuntimeProbe.AnswersAsync(builder.Configuration["ASPIRE_CONTAINER_RUNTIME"], TimeSpan.FromSeconds(10)));
-report.Add("infrastructure", $"{mode} mode ({reason})");
+IResourceBuilder<IResourceWithConnectionString> redis, chatdb;
+if (builder.ExecutionContext.IsPublishMode)
+{
+    // Publishing (azd): the same manifest on every machine, nothing local in it. MongoDB is a
+    // managed service given by its connection string (Atlas, or Azure Cosmos DB for MongoDB
+    // vCore; a secret azd asks for); Redis too, or, with Deploy:RedisContainer=true, a container
+    // without a volume (it holds only short-lived state).
+    chatdb = builder.AddConnectionString("chatdb");
+    redis = builder.Configuration.GetValue<bool>("Deploy:RedisContainer") ? builder.AddRedis("redis") : builder.AddConnectionString("redis");
+}
+else
+{
+    // Containers where an engine answers (a laptop with Docker), local processes where none does.
+    var (mode, reason) = await InfrastructureModeDecision.DecideAsync(
+        builder.Configuration[InfrastructureModeDecision.ConfigurationKey],
+        () => ContainerRuntimeProbe.AnswersAsync(builder.Configuration["ASPIRE_CONTAINER_RUNTIME"], TimeSpan.FromSeconds(10)));
+    report.Add("infrastructure", $"{mode} mode ({reason})");
 
-// A connection string in configuration (ConnectionStrings:redis / ConnectionStrings:chatdb)
-// points at an existing server (cloud or local) instead.
-IResourceBuilder<IResourceWithConnectionString> redis = HasConnectionString("redis")
-    ? builder.AddConnectionString("redis")
-    : builder.AddChatRedis("redis", mode, report);
-
-IResourceBuilder<IResourceWithConnectionString> chatdb = HasConnectionString("chatdb")
-    ? builder.AddConnectionString("chatdb")
-    : builder.AddMongo("mongo", mode, report).AddDatabase("chatdb");
+    // A connection string in configuration (ConnectionStrings:redis / ConnectionStrings:chatdb)
+    // points at an existing server (cloud or local) instead.
+    redis = HasConnectionString("redis") ? builder.AddConnectionString("redis") : builder.AddChatRedis("redis", mode, report);
+    chatdb = HasConnectionString("chatdb") ? builder.AddConnectionString("chatdb") : builder.AddMongo("mongo", mode, report).AddDatabase("chatdb");
+}
 
 // Signs the session cookies; the same on every replica. Generated once and kept in the
 // AppHost's user secrets, so sessions survive a restart of the cluster.
@@ -56,8 +64,13 @@ var web = builder.AddProject<Projects.Chat_Web>("web")
     .WithHttpHealthCheck("/health")
     .AnnounceUrl("Chat web front");
 
-// Browsers may change state and open the hub only from the web front's pages.
-api.WithEnvironment("Security__AllowedOrigins__0", web.GetEndpoint("http"));
+// Browsers may change state and open the hub only from the web front's pages (deployed, the API
+// also recognises the front's public origin from the forwarded host and scheme).
+if (!builder.ExecutionContext.IsPublishMode) api.WithEnvironment("Security__AllowedOrigins__0", web.GetEndpoint("http"));
+
+// The API believes forwarded headers only from the web front, which proves itself (FrontProxy);
+// not from whoever reaches it, as the default for deployed projects would have it.
+if (builder.ExecutionContext.IsPublishMode) api.WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "false");
 
 report.LogOnStart(builder);
 builder.Build().Run();

@@ -26,7 +26,11 @@ public static class DependencyFailures
     public static bool IsUnavailable(Exception exception) => exception switch
     {
         TimeoutException or MongoConnectionException or MongoExecutionTimeoutException or MongoNotPrimaryException
-            or MongoNodeIsRecoveringException or RedisConnectionException or RedisTimeoutException => true,
+            or MongoNodeIsRecoveringException or MongoWaitQueueFullException
+            // After a connection to a stalled server fails, the driver pauses its pool until the
+            // server answers again: every operation meanwhile meets this.
+            or MongoConnectionPoolPausedException
+            or RedisConnectionException or RedisTimeoutException => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnavailable),
         _ => exception.InnerException is { } inner && IsUnavailable(inner),
     };

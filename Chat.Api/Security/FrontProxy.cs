@@ -33,7 +33,12 @@ public static class FrontProxy
             headers.Remove(KeyHeader);
             return next(context);
         });
-        var forwarded = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+        // The browser's address, and the scheme and host it used (the front's public origin, which
+        // the origin check accepts wherever the cluster is deployed).
+        var forwarded = new ForwardedHeadersOptions
+        {
+            ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto | ForwardedHeaders.XForwardedHost,
+        };
         // Whoever sent them proved to be the front (above): trust them from any network address.
         forwarded.KnownIPNetworks.Clear();
         forwarded.KnownProxies.Clear();

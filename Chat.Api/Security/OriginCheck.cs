@@ -6,7 +6,8 @@ namespace Chat.Api.Security;
 
 /// <summary>
 /// Refuses cross-site request forgery and cross-site WebSocket hijacking: a browser request that
-/// changes state (POST, PUT, PATCH, DELETE) or opens the hub must come from an allowed origin.
+/// changes state (POST, PUT, PATCH, DELETE) or opens the hub must come from the web front's own
+/// origin (as the front forwards it) or one configured in Security:AllowedOrigins.
 /// SameSite=Strict cookies do not separate origins of one site (another port, a sibling
 /// subdomain), so the origin itself is checked. Browsers say where a request comes from in
 /// <c>Origin</c> (always on WebSocket upgrades and cross-origin writes) and <c>Sec-Fetch-Site</c>;
@@ -31,7 +32,13 @@ public static class OriginCheck
 
     public static bool IsAllowed(HttpRequest request, IReadOnlySet<string> allowedOrigins)
     {
-        if (request.Headers.Origin is { Count: > 0 } origin) return allowedOrigins.Contains(origin.ToString().TrimEnd('/'));
+        if (request.Headers.Origin is { Count: > 0 } header)
+        {
+            var origin = header.ToString().TrimEnd('/');
+            // The page's own origin: through the front, the scheme and host the browser used
+            // (forwarded by the front, believed only from it); or one configured.
+            return allowedOrigins.Contains(origin) || string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+        }
         if (request.Headers["Sec-Fetch-Site"] is { Count: > 0 } site) return site == "same-origin" || site == "none";
         return true;
     }

@@ -12,6 +12,12 @@ public static class ImageStorageExtensions
     public static IResourceBuilder<ProjectResource> WithImageStorage(this IResourceBuilder<ProjectResource> api, InfrastructureReport report)
     {
         var builder = api.ApplicationBuilder;
+        // Deployed, images always go to Cloudinary: a local directory is neither in the cloud nor
+        // shared by replicas. The URL is a secret azd asks for.
+        if (builder.ExecutionContext.IsPublishMode)
+        {
+            return api.WithEnvironment("CLOUDINARY_URL", builder.AddParameter("cloudinary-url", secret: true));
+        }
         if (!string.IsNullOrWhiteSpace(builder.Configuration["CLOUDINARY_URL"]))
         {
             var cloudinary = builder.AddParameter("cloudinary-url", builder.Configuration["CLOUDINARY_URL"]!, secret: true);
@@ -30,7 +36,7 @@ public static class ImageStorageExtensions
     /// URLs the API redirects to.
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithImageOrigins(this IResourceBuilder<ProjectResource> web) =>
-        string.IsNullOrWhiteSpace(web.ApplicationBuilder.Configuration["CLOUDINARY_URL"])
+        !web.ApplicationBuilder.ExecutionContext.IsPublishMode && string.IsNullOrWhiteSpace(web.ApplicationBuilder.Configuration["CLOUDINARY_URL"])
             ? web
             : web.WithEnvironment("Security__ImageOrigins__0", "https://res.cloudinary.com")
                 .WithEnvironment("Security__ImageOrigins__1", "https://api.cloudinary.com");

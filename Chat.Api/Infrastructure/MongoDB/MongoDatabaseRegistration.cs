@@ -30,7 +30,9 @@ public static class MongoDatabaseRegistration
 
         RegisterConventions();
 
-        builder.Services.AddHostedService<MongoIndexes>();
+        builder.Services.AddSingleton<MongoIndexes>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<MongoIndexes>());
+        builder.Services.AddHealthChecks().AddCheck<MongoIndexes>("mongodb-indexes");
         builder.Services.AddSingleton<IMongoClient>(_ =>
         {
             var settings = MongoClientSettings.FromUrl(url);
