@@ -19,7 +19,9 @@ namespace Chat.Api.Presence;
 /// </summary>
 public sealed class PresenceTracker : BackgroundService
 {
-    private const string Prefix = "chat:presence:";
+    // One hash tag for every presence key: the scripts touch several at once, and on a clustered
+    // Redis their keys must share a slot (so presence lives on one shard; small at any scale).
+    private const string Prefix = "chat:{presence}:";
     private static readonly RedisKey Replicas = Prefix + "replicas";
     private static readonly RedisKey Online = Prefix + "online";
     private static readonly RedisKey PendingOffline = Prefix + "pending-offline";
