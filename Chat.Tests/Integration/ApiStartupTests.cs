@@ -32,7 +32,63 @@ public class ApiStartupTests
         Assert.Contains(message, output);
     }
 
-    private static async Task<(int ExitCode, string Output)> RunApiAsync(Dictionary<string, string> environment)
+    [Fact]
+    public async Task A_replica_whose_mongodb_and_redis_answer_late_starts_reports_unhealthy_then_serves_once_they_do()
+    {
+        // Nothing orders the start-up in the cloud: the replica may come up before its stores.
+        var (mongoPort, redisPort, apiPort) = (MongoStandInProcess.FreePort(), MongoStandInProcess.FreePort(), MongoStandInProcess.FreePort());
+        using var api = StartApi(new Dictionary<string, string>(ValidSettings)
+        {
+            ["ConnectionStrings__chatdb"] = $"mongodb://127.0.0.1:{mongoPort}/late?directConnection=true",
+            ["ConnectionStrings__redis"] = $"127.0.0.1:{redisPort},abortConnect=false",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{apiPort}",
+        });
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}"), Timeout = TimeSpan.FromSeconds(10) };
+        try
+        {
+            await WaitForStatusAsync(http, "/alive", System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+            Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health")).StatusCode);
+
+            using var redis = Process.Start(new ProcessStartInfo("redis-server", ["--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--logfile", "/dev/null"]))!;
+            await using var mongo = await MongoStandInProcess.StartAsync(mongoPort);
+            try
+            {
+                await WaitForStatusAsync(http, "/health", System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(60));
+            }
+            finally
+            {
+                redis.Kill();
+            }
+        }
+        finally
+        {
+            api.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static async Task WaitForStatusAsync(HttpClient http, string path, System.Net.HttpStatusCode status, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "";
+        while (true)
+        {
+            try
+            {
+                using var response = await http.GetAsync(path);
+                if (response.StatusCode == status) return;
+                last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                // Not listening yet.
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{path} did not answer {status} within {timeout}; last: {last}");
+            await Task.Delay(250);
+        }
+    }
+
+    // The built API, as its own process, with these settings.
+    private static ProcessStartInfo ApiStartInfo(Dictionary<string, string> environment)
     {
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
         var start = new ProcessStartInfo("dotnet", [Path.Combine(RepositoryPaths.Root, "Chat.Api", "bin", configuration, "net10.0", "Chat.Api.dll")])
@@ -42,7 +98,23 @@ public class ApiStartupTests
             WorkingDirectory = Path.Combine(RepositoryPaths.Root, "Chat.Api"),
         };
         foreach (var (key, value) in environment) start.Environment[key] = value;
-        using var process = Process.Start(start)!;
+        return start;
+    }
+
+    private static Process StartApi(Dictionary<string, string> environment)
+    {
+        var process = Process.Start(ApiStartInfo(environment))!;
+        // Drained, so a chatty replica never blocks on a full pipe.
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunApiAsync(Dictionary<string, string> environment)
+    {
+        using var process = Process.Start(ApiStartInfo(environment))!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));

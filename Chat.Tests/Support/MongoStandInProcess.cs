@@ -25,9 +25,9 @@ public sealed class MongoStandInProcess : IAsyncDisposable
 
     public string ConnectionString(string database = "") => $"mongodb://127.0.0.1:{Port}/{database}?directConnection=true";
 
-    public static async Task<MongoStandInProcess> StartAsync()
+    public static async Task<MongoStandInProcess> StartAsync(int? onPort = null)
     {
-        var port = FreePort();
+        var port = onPort ?? FreePort();
         var process = Process.Start(new ProcessStartInfo(RepositoryPaths.MongoStandIn, [$"--host=127.0.0.1", $"--port={port}"])
         {
             RedirectStandardOutput = true,
@@ -38,7 +38,13 @@ public sealed class MongoStandInProcess : IAsyncDisposable
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
-            if (line.Contains("mongodb://", StringComparison.Ordinal)) return new MongoStandInProcess(process, port);
+            if (line.Contains("mongodb://", StringComparison.Ordinal))
+            {
+                // Keep reading what it writes: a full pipe would stop it mid-test.
+                _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
+                _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null);
+                return new MongoStandInProcess(process, port);
+            }
         }
         throw new InvalidOperationException($"The stand-in exited (code {process.ExitCode}) before listening.");
     }
@@ -57,7 +63,7 @@ public sealed class MongoStandInProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -32,8 +32,8 @@ public sealed class RedisClusterProcess : IAsyncDisposable
         var nodes = ports.Select(port => Process.Start(new ProcessStartInfo("redis-server",
         [
             "--port", port.ToString(), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-            "--cluster-config-file", $"nodes-{port}.conf", "--dir", directory, "--save", "", "--appendonly", "no",
-        ]) { RedirectStandardOutput = true, RedirectStandardError = true })!).ToList();
+            "--cluster-config-file", $"nodes-{port}.conf", "--dir", directory, "--save", "", "--appendonly", "no", "--logfile", Path.Combine(directory, $"redis-{port}.log"),
+        ]))!).ToList();
         var cluster = new RedisClusterProcess(nodes, ports, directory);
         await Task.Delay(500);
         var create = Process.Start(new ProcessStartInfo("redis-cli",
