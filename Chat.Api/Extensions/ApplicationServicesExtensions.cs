@@ -162,6 +162,9 @@ public static class ApplicationServicesExtensions
     {
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
+            // A body or parameter a client could not send right is its own fault: a 400, not an
+            // error in our logs and traces (the dashboard's red should mean something on our side).
+            SuppressDiagnosticsCallback = context => context.Exception is Microsoft.AspNetCore.Http.BadHttpRequestException,
             // Malformed JSON, a bad query value, an oversize body: the client's fault, so its 4xx
             // (minimal APIs throw these in Development instead of answering them).
             StatusCodeSelector = exception => exception switch
