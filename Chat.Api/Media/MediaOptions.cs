@@ -9,7 +9,7 @@ public sealed class MediaOptions
 
     /// <summary>The largest image accepted, in bytes (clients learn it from GET /api/limits).</summary>
     [Range(64 * 1024, 100 * 1024 * 1024, ErrorMessage = "Media:MaxUploadBytes must be 64 KB to 100 MB.")]
-    public long MaxUploadBytes { get; set; } = 10 * 1024 * 1024;
+    public long MaxUploadBytes { get; set; } = RequestBodyLimits.DefaultMaxUploadBytes;
 
     /// <summary>Images decoded and re-encoded at once by one replica; more wait, up to <see cref="ImageWorkWait"/>.</summary>
     [Range(1, 64, ErrorMessage = "Media:MaxConcurrentImageWork must be 1 to 64.")]

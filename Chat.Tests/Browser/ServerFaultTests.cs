@@ -31,9 +31,7 @@ public sealed class ServerFaultTests(CrashClusterFixture cluster, BrowserFixture
         // Each replica in turn, so both browsers' sockets are cut at least once, wherever they are.
         foreach (var (replica, round) in cluster.ApiReplicas.Select((r, i) => (r, i)))
         {
-            using var http = new HttpClient();
-            using var alive = await http.GetAsync(new Uri(replica, "/alive"));
-            var instance = alive.Headers.GetValues("X-Chat-Instance").Single();
+            var instance = await ClusterFixture.InstanceAtAsync(replica);
             var replicaId = cluster.ReplicaResourceId(replica);
             var process = await ApiProcesses.FindByInstanceAsync(instance);
             Signals.Kill(process);

@@ -116,6 +116,14 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
         throw new OperationCanceledException();
     }
 
+    /// <summary>The instance id of the process answering at this replica's address now.</summary>
+    public static async Task<string> InstanceAtAsync(Uri replica)
+    {
+        using var http = new HttpClient();
+        using var alive = await http.GetAsync(new Uri(replica, "/alive"));
+        return alive.Headers.GetValues("X-Chat-Instance").Single();
+    }
+
     /// <summary>The id (in the orchestrator) of the API replica listening at <paramref name="replica"/>.</summary>
     public string ReplicaResourceId(Uri replica) => CurrentApiReplicas().Single(r => r.Url == replica).ResourceId;
 

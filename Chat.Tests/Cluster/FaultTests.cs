@@ -53,11 +53,9 @@ public class FaultTests(CrashClusterFixture cluster, ITestOutputHelper output)
 
     private async Task<Uri> ReplicaUrlAsync(string instance)
     {
-        using var http = new HttpClient();
         foreach (var replica in cluster.ApiReplicas)
         {
-            using var alive = await http.GetAsync(new Uri(replica, "/alive"));
-            if (alive.Headers.GetValues("X-Chat-Instance").Single() == instance) return replica;
+            if (await ClusterFixture.InstanceAtAsync(replica) == instance) return replica;
         }
         throw new InvalidOperationException($"No replica answers as {instance}.");
     }

@@ -90,8 +90,7 @@ public class ApiStartupTests
     // The built API, as its own process, with these settings.
     private static ProcessStartInfo ApiStartInfo(Dictionary<string, string> environment)
     {
-        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(RepositoryPaths.Root, "Chat.Api", "bin", configuration, "net10.0", "Chat.Api.dll")])
+        var start = new ProcessStartInfo("dotnet", [RepositoryPaths.BuiltAssembly("Chat.Api")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -141,10 +141,9 @@ public class ManifestTests
         var output = Directory.CreateDirectory(Path.Combine(RepositoryPaths.Root, "Chat.AppHost", "obj", $"manifest-{Guid.NewGuid():N}")).FullName;
         try
         {
-            var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}") ? "Release" : "Debug";
             var start = new ProcessStartInfo("dotnet",
             [
-                Path.Combine(RepositoryPaths.Root, "Chat.AppHost", "bin", configuration, "net10.0", "Chat.AppHost.dll"),
+                RepositoryPaths.BuiltAssembly("Chat.AppHost"),
                 "--publisher", "manifest", "--output-path", Path.Combine(output, "aspire-manifest.json"),
             ])
             {

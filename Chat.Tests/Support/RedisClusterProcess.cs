@@ -42,10 +42,16 @@ public sealed class RedisClusterProcess : IAsyncDisposable
         var output = await create.StandardOutput.ReadToEndAsync();
         await create.WaitForExitAsync();
         if (create.ExitCode != 0) throw new InvalidOperationException($"redis-cli --cluster create failed: {output}");
-        for (var i = 0; i < 50; i++)
+        // Every node must agree the cluster is up (one that has not heard yet answers CLUSTERDOWN).
+        for (var i = 0; i < 100; i++)
         {
-            var info = Process.Start(new ProcessStartInfo("redis-cli", ["-p", ports[0].ToString(), "cluster", "info"]) { RedirectStandardOutput = true })!;
-            if ((await info.StandardOutput.ReadToEndAsync()).Contains("cluster_state:ok")) return cluster;
+            var ready = true;
+            foreach (var port in ports)
+            {
+                var info = Process.Start(new ProcessStartInfo("redis-cli", ["-p", port.ToString(), "cluster", "info"]) { RedirectStandardOutput = true })!;
+                ready &= (await info.StandardOutput.ReadToEndAsync()).Contains("cluster_state:ok");
+            }
+            if (ready) return cluster;
             await Task.Delay(200);
         }
         await cluster.DisposeAsync();

@@ -27,7 +27,7 @@ public static class ApiProxyExtensions
     /// </summary>
     public static void RejectOversizeBodies(this WebApplication app)
     {
-        var maxUpload = app.Configuration.GetValue("Media:MaxUploadBytes", 10L * 1024 * 1024);
+        var maxUpload = MaxUploadBytes(app.Configuration);
         app.Use(async (context, next) =>
         {
             var multipart = context.Request.HasFormContentType;
@@ -46,6 +46,9 @@ public static class ApiProxyExtensions
                 detail: multipart ? $"Images are limited to {maxUpload / (1024 * 1024)} MB." : "Request bodies are limited to 64 KB.").ExecuteAsync(context);
         });
     }
+
+    private static long MaxUploadBytes(IConfiguration configuration) =>
+        configuration.GetValue("Media:MaxUploadBytes", RequestBodyLimits.DefaultMaxUploadBytes);
 
     public static void AddApiProxy(this IHostApplicationBuilder builder)
     {
@@ -69,7 +72,7 @@ public static class ApiProxyExtensions
         ];
 
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
-            options => options.Limits.MaxRequestBodySize = builder.Configuration.GetValue("Media:MaxUploadBytes", 10L * 1024 * 1024) + RequestBodyLimits.MultipartEnvelopeBytes);
+            options => options.Limits.MaxRequestBodySize = MaxUploadBytes(builder.Configuration) + RequestBodyLimits.MultipartEnvelopeBytes);
         // YARP adds X-Forwarded-For with the browser's address; the shared key tells the API it
         // may believe it (a client's own X-Forwarded-For is appended to, never trusted as is).
         var frontKey = builder.Configuration["Security:FrontKey"];

@@ -19,7 +19,6 @@ public static class SpaStaticFilesExtensions
                 headers[HeaderNames.CacheControl] = context.Context.Request.Path.StartsWithSegments("/assets")
                     ? "public, max-age=31536000, immutable"
                     : "no-cache";
-                headers[HeaderNames.XContentTypeOptions] = "nosniff";
             },
         });
     }
