@@ -78,6 +78,8 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<MessageStore>();
         services.AddSingleton(new MongoIndexes.Definition(MessageStore.CreateIndexesAsync));
         services.AddSingleton<MessagingTelemetry>();
+        services.AddSingleton<MessageWriter>();
+        services.AddHostedService(provider => provider.GetRequiredService<MessageWriter>());
         services.AddSingleton<PeerCheck>();
         services.AddSingleton<MessageSender>();
         services.AddSingleton<MessageEditor>();

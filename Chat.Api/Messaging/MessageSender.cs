@@ -14,7 +14,7 @@ namespace Chat.Api.Messaging;
 /// missed it catches up by seq. A repeated clientMessageId returns the original and pushes nothing.
 /// </summary>
 public sealed class MessageSender(
-    MessageStore messages, PeerCheck peers, MediaService media, ChatNotifier notifier, DeliveryReceipts receipts,
+    MessageWriter messages, PeerCheck peers, MediaService media, ChatNotifier notifier, DeliveryReceipts receipts,
     MessagingTelemetry telemetry, TimeProvider time)
 {
     public sealed record Sent(MessageResponse Message, bool Duplicate);

@@ -11,11 +11,6 @@ public sealed class MessageStore(IMongoDatabase database)
     private static readonly FilterDefinitionBuilder<MessageDocument> M = Builders<MessageDocument>.Filter;
     private static readonly FilterDefinitionBuilder<ConversationDocument> C = Builders<ConversationDocument>.Filter;
 
-    // Sends into one conversation take turns within a replica, so at most one writer per
-    // replica races for the next seq. Striped: a fixed set of locks, whatever the number of
-    // conversations.
-    private readonly SemaphoreSlim[] _appendLocks = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
-
     public static async Task CreateIndexesAsync(IMongoDatabase database, CancellationToken cancellationToken)
     {
         var messageKeys = Builders<MessageDocument>.IndexKeys;
@@ -37,41 +32,68 @@ public sealed class MessageStore(IMongoDatabase database)
     }
 
     /// <summary>
-    /// Stores the message with the conversation's next seq, or returns the sender's earlier
-    /// message with the same clientMessageId (Duplicate). A message is only ever inserted at
-    /// (highest stored seq + 1) and the (conversation, seq) index is unique, so seqs become
-    /// visible in order and without gaps: a reader who has seen seq n has seen every seq below.
+    /// Inserts the messages in order in one command. On a refusal (a unique index) mongod keeps
+    /// the ones before the refused one, the MongoDB-wire stand-in none: <see cref="StoredOfAsync"/>
+    /// tells which were kept.
     /// </summary>
-    public async Task<(MessageDocument Message, bool Duplicate)> AppendAsync(MessageDocument draft, CancellationToken cancellationToken)
+    public async Task InsertAsync(IReadOnlyList<MessageDocument> messages, CancellationToken cancellationToken)
     {
-        var appendLock = _appendLocks[(uint)draft.ConversationId.GetHashCode() % _appendLocks.Length];
-        await appendLock.WaitAsync(cancellationToken);
+        if (messages.Count == 1) await _messages.InsertOneAsync(messages[0], cancellationToken: cancellationToken);
+        else await _messages.InsertManyAsync(messages, new InsertManyOptions { IsOrdered = true }, cancellationToken);
+    }
+
+    /// <summary>Which of these message ids are stored.</summary>
+    public async Task<HashSet<string>> StoredOfAsync(IEnumerable<string> ids, CancellationToken cancellationToken) =>
+        (await _messages.Find(M.In(m => m.Id, ids)).Project(m => m.Id).ToListAsync(cancellationToken)).ToHashSet();
+
+    /// <summary>The highest stored seq of the conversation (0 when it has none).</summary>
+    public async Task<long> LastSeqAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        var last = await _messages.Find(M.Eq(m => m.ConversationId, conversationId))
+            .Sort(Builders<MessageDocument>.Sort.Descending(m => m.Seq)).Limit(1)
+            .FirstOrDefaultAsync(cancellationToken);
+        return last?.Seq ?? 0;
+    }
+
+    /// <summary>
+    /// Each conversation's summary follows its newest message (one command for all of them); an
+    /// older writer arriving late changes nothing ($lt on lastSeq). The first message creates
+    /// it, both read seqs at 0.
+    /// </summary>
+    public async Task TouchConversationsAsync(IReadOnlyCollection<MessageDocument> newestPerConversation, CancellationToken cancellationToken)
+    {
         try
         {
-            while (true)
+            await _conversations.BulkWriteAsync(newestPerConversation.Select(Touch),
+                new BulkWriteOptions { IsOrdered = false }, cancellationToken);
+        }
+        catch (MongoException ex) when (ex.IsDuplicateKey())
+        {
+            // A conversation exists and a later message (another replica's) already updated it:
+            // its upsert was refused. The stand-in then refuses the whole command, so each
+            // conversation is touched alone, and the refused one is left as it is.
+            foreach (var message in newestPerConversation)
             {
-                var message = draft with { Seq = await LastSeqAsync(draft.ConversationId, cancellationToken) + 1 };
                 try
                 {
-                    await _messages.InsertOneAsync(message, cancellationToken: cancellationToken);
-                    await TouchConversationAsync(message, cancellationToken);
-                    return (message, false);
+                    await _conversations.BulkWriteAsync([Touch(message)], cancellationToken: cancellationToken);
                 }
-                catch (MongoException ex) when (ex.IsDuplicateKey())
+                catch (MongoException one) when (one.IsDuplicateKey())
                 {
-                    if (await FindByClientMessageIdAsync(draft.SenderId, draft.ClientMessageId, cancellationToken) is { } original)
-                    {
-                        return (original, true);
-                    }
-                    // Another replica took this seq first: read the new highest and try again.
                 }
             }
         }
-        finally
-        {
-            appendLock.Release();
-        }
     }
+
+    private static UpdateOneModel<ConversationDocument> Touch(MessageDocument message) => new(
+        C.Eq(c => c.Id, message.ConversationId) & C.Lt(c => c.LastSeq, message.Seq),
+        Builders<ConversationDocument>.Update
+            .Set(c => c.LastSeq, message.Seq)
+            .Set(c => c.LastMessageId, message.Id)
+            .Set(c => c.LastMessageAt, message.CreatedAt)
+            .SetOnInsert(c => c.Participants, new[] { message.SenderId, message.RecipientId })
+            .SetOnInsert(c => c.ReadSeqs, new Dictionary<string, long> { [message.SenderId] = 0, [message.RecipientId] = 0 }))
+    { IsUpsert = true };
 
     public async Task<MessageDocument?> FindByClientMessageIdAsync(string senderId, string clientMessageId, CancellationToken cancellationToken) =>
         await _messages.Find(M.Eq(m => m.SenderId, senderId) & M.Eq(m => m.ClientMessageId, clientMessageId))
@@ -159,35 +181,4 @@ public sealed class MessageStore(IMongoDatabase database)
             Builders<MessageDocument>.Update.Set(m => m.Text, null).Set(m => m.Image, null).Set(m => m.Deleted, true),
             new FindOneAndUpdateOptions<MessageDocument> { ReturnDocument = ReturnDocument.After },
             cancellationToken);
-
-    private async Task<long> LastSeqAsync(string conversationId, CancellationToken cancellationToken)
-    {
-        var last = await _messages.Find(M.Eq(m => m.ConversationId, conversationId))
-            .Sort(Builders<MessageDocument>.Sort.Descending(m => m.Seq)).Limit(1)
-            .FirstOrDefaultAsync(cancellationToken);
-        return last?.Seq ?? 0;
-    }
-
-    // The conversation's summary follows its newest message; an older writer arriving late
-    // changes nothing ($lt on lastSeq). The first message creates it, both read seqs at 0.
-    private async Task TouchConversationAsync(MessageDocument message, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _conversations.UpdateOneAsync(
-                C.Eq(c => c.Id, message.ConversationId) & C.Lt(c => c.LastSeq, message.Seq),
-                Builders<ConversationDocument>.Update
-                    .Set(c => c.LastSeq, message.Seq)
-                    .Set(c => c.LastMessageId, message.Id)
-                    .Set(c => c.LastMessageAt, message.CreatedAt)
-                    .SetOnInsert(c => c.Participants, new[] { message.SenderId, message.RecipientId })
-                    .SetOnInsert(c => c.ReadSeqs, new Dictionary<string, long> { [message.SenderId] = 0, [message.RecipientId] = 0 }),
-                new UpdateOptions { IsUpsert = true },
-                cancellationToken);
-        }
-        catch (MongoException ex) when (ex.IsDuplicateKey())
-        {
-            // The conversation exists and a later message already updated it.
-        }
-    }
 }

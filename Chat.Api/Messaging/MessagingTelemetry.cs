@@ -20,6 +20,10 @@ public sealed class MessagingTelemetry
         CatchUps = meter.CreateCounter<long>("chat.messages.catch_up_requests", description: "History requests with after= (a client catching up).");
         DeliveryLatency = meter.CreateHistogram<double>("chat.message.delivery_latency", unit: "ms",
             description: "From the message's creation on the server to the recipient's receipt (ConfirmDelivery), by whether one replica did both.");
+        WriteBatchSize = meter.CreateHistogram<int>("chat.messages.write_batch_size", unit: "{message}",
+            description: "Messages stored by one database write (group commit): 1 when sends come one at a time, more under load.");
+        SeqConflicts = meter.CreateCounter<long>("chat.messages.seq_conflicts",
+            description: "Inserts refused because another replica took the seq first (then retried at the next one).");
     }
 
     public Counter<long> Sent { get; }
@@ -27,4 +31,6 @@ public sealed class MessagingTelemetry
     public Histogram<double> PushDuration { get; }
     public Counter<long> CatchUps { get; }
     public Histogram<double> DeliveryLatency { get; }
+    public Histogram<int> WriteBatchSize { get; }
+    public Counter<long> SeqConflicts { get; }
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using MongoDB.Bson;
+using MongoDB.Driver;
 using MongoDB.Driver.Core.Configuration;
 using MongoDB.Driver.Core.Events;
 
@@ -56,8 +57,17 @@ public static class MongoCommandTracing
         cluster.Subscribe<CommandFailedEvent>(e =>
         {
             if (!inFlight.TryRemove(e.RequestId, out var activity)) return;
-            activity.SetStatus(ActivityStatusCode.Error, e.Failure.Message);
-            activity.SetTag("error.type", e.Failure.GetType().FullName);
+            if (e.Failure is MongoException refused && refused.IsDuplicateKey())
+            {
+                // A unique index said no: an answer the caller expects and handles (a seq taken
+                // by another replica, an email already signed up), not a failure of ours.
+                activity.SetTag("db.response.status_code", "11000");
+            }
+            else
+            {
+                activity.SetStatus(ActivityStatusCode.Error, e.Failure.Message);
+                activity.SetTag("error.type", e.Failure.GetType().FullName);
+            }
             activity.Dispose();
         });
     }

@@ -1,0 +1,204 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Chat.Api.Infrastructure;
+using Chat.Api.Infrastructure.MongoDB;
+using MongoDB.Driver;
+
+namespace Chat.Api.Messaging;
+
+/// <summary>
+/// Stores sent messages with their conversation's next seq, together (group commit): the sends
+/// that arrive while one write is in flight go in the next one, as one insert and one update of
+/// the conversations' summaries. Two database commands for a message alone, fewer per message
+/// under load, and no waiting for company when there is none.
+/// <para>
+/// The replica remembers each conversation's last seq (read from the store once) instead of
+/// asking before every insert; the unique (conversation, seq) index stays the judge. When another
+/// replica took a seq first, the insert is refused, the last seq read again and the message
+/// inserted at the next one. Messages are inserted in arrival order, one batch at a time, each
+/// at (last seq + 1) of what is stored, so seqs become visible in order and without gaps: a
+/// reader who has seen seq n has seen every seq below. A repeated clientMessageId is refused by
+/// its own unique index and answered with the original (Duplicate). A send is acknowledged only
+/// once its message and its conversation's summary are stored.
+/// </para>
+/// </summary>
+public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemetry) : BackgroundService
+{
+    private const int MaxBatch = 256;
+    private const int MaxWaiting = 8192;
+    // Forgotten all at once past this many conversations (then read again one by one): bounded
+    // memory without bookkeeping; a conversation's last seq costs one indexed read.
+    private const int MaxRemembered = 100_000;
+
+    // Waiting sends; when full, senders wait (within their deadline): back-pressure, not a queue
+    // that grows while MongoDB does not answer.
+    private readonly Channel<PendingMessage> _waiting = Channel.CreateBounded<PendingMessage>(
+        new BoundedChannelOptions(MaxWaiting) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+
+    // Only the write loop touches it.
+    private readonly Dictionary<string, long> _lastSeqs = [];
+
+    private sealed class PendingMessage(MessageDocument draft, ActivityContext sentFrom, CancellationToken abandoned)
+    {
+        public MessageDocument Draft { get; } = draft;
+        public ActivityContext SentFrom { get; } = sentFrom;
+        public CancellationToken Abandoned { get; } = abandoned;
+        public MessageDocument Message { get; set; } = draft;
+        public TaskCompletionSource<(MessageDocument Message, bool Duplicate)> Done { get; } =
+            new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>
+    /// Stores the draft with its conversation's next seq, or returns the sender's earlier message
+    /// with the same clientMessageId (Duplicate).
+    /// </summary>
+    public async Task<(MessageDocument Message, bool Duplicate)> AppendAsync(MessageDocument draft, CancellationToken cancellationToken)
+    {
+        var pending = new PendingMessage(draft, Activity.Current?.Context ?? default, cancellationToken);
+        try
+        {
+            await _waiting.Writer.WriteAsync(pending, cancellationToken);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new TimeoutException("This replica is stopping and stores no more messages.");
+        }
+        return await pending.Done.Task.WaitAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // What is waiting is still written; then the loop ends.
+        _waiting.Writer.TryComplete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PendingMessage>(MaxBatch);
+        while (await _waiting.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _waiting.Reader.TryRead(out var pending))
+            {
+                // Its sender gave up (deadline, disconnect) and was told so: a retry comes with
+                // the same clientMessageId.
+                if (pending.Abandoned.IsCancellationRequested) pending.Done.TrySetCanceled(pending.Abandoned);
+                else batch.Add(pending);
+            }
+            if (batch.Count == 0) continue;
+
+            telemetry.WriteBatchSize.Record(batch.Count);
+            using var activity = StartBatchActivity(batch);
+            using var deadline = new CancellationTokenSource(DependencyFailures.RequestTimeout);
+            try
+            {
+                await WriteAsync(batch, deadline.Token);
+            }
+            catch (Exception ex)
+            {
+                var failure = ex is OperationCanceledException && deadline.IsCancellationRequested
+                    ? new TimeoutException("MongoDB did not store the messages in time.", ex)
+                    : ex;
+                activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
+                foreach (var pending in batch) pending.Done.TrySetException(failure);
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<PendingMessage> batch, CancellationToken cancellationToken)
+    {
+        await RecallLastSeqsAsync(batch.Select(p => p.Draft.ConversationId), cancellationToken);
+
+        var next = new Dictionary<string, long>();
+        foreach (var pending in batch)
+        {
+            var conversationId = pending.Draft.ConversationId;
+            var seq = (next.TryGetValue(conversationId, out var previous) ? previous : _lastSeqs[conversationId]) + 1;
+            next[conversationId] = seq;
+            pending.Message = pending.Draft with { Seq = seq };
+        }
+
+        List<PendingMessage> stored;
+        List<PendingMessage> refused;
+        try
+        {
+            await store.InsertAsync(batch.Select(p => p.Message).ToList(), cancellationToken);
+            (stored, refused) = (batch, []);
+        }
+        catch (MongoException ex) when (ex.IsDuplicateKey())
+        {
+            // A seq taken by another replica, or a clientMessageId sent before. mongod keeps the
+            // messages before the refused one, the stand-in none: ask which.
+            var kept = await store.StoredOfAsync(batch.Select(p => p.Message.Id), cancellationToken);
+            stored = batch.Where(p => kept.Contains(p.Message.Id)).ToList();
+            refused = batch.Where(p => !kept.Contains(p.Message.Id)).ToList();
+        }
+        foreach (var pending in stored) Remember(pending.Message);
+
+        // The rest one at a time, in order, each finding its own way past the refusal.
+        foreach (var pending in refused)
+        {
+            if (await InsertAloneAsync(pending, cancellationToken)) stored.Add(pending);
+        }
+
+        if (stored.Count > 0)
+        {
+            var newest = stored.Select(p => p.Message).GroupBy(m => m.ConversationId).Select(g => g.MaxBy(m => m.Seq)!).ToList();
+            await store.TouchConversationsAsync(newest, cancellationToken);
+        }
+        foreach (var pending in stored) pending.Done.TrySetResult((pending.Message, false));
+    }
+
+    /// <summary>Inserts at the conversation's next seq; false when it was a repeated clientMessageId (answered with the original).</summary>
+    private async Task<bool> InsertAloneAsync(PendingMessage pending, CancellationToken cancellationToken)
+    {
+        var draft = pending.Draft;
+        while (true)
+        {
+            var message = draft with { Seq = _lastSeqs[draft.ConversationId] + 1 };
+            try
+            {
+                await store.InsertAsync([message], cancellationToken);
+                pending.Message = message;
+                Remember(message);
+                return true;
+            }
+            catch (MongoException ex) when (ex.IsDuplicateKey())
+            {
+                if (await store.FindByClientMessageIdAsync(draft.SenderId, draft.ClientMessageId, cancellationToken) is { } original)
+                {
+                    pending.Done.TrySetResult((original, true));
+                    return false;
+                }
+                // Another replica took this seq first.
+                telemetry.SeqConflicts.Add(1);
+                _lastSeqs[draft.ConversationId] = await store.LastSeqAsync(draft.ConversationId, cancellationToken);
+            }
+        }
+    }
+
+    private async Task RecallLastSeqsAsync(IEnumerable<string> conversationIds, CancellationToken cancellationToken)
+    {
+        if (_lastSeqs.Count > MaxRemembered) _lastSeqs.Clear();
+        var unknown = conversationIds.Where(id => !_lastSeqs.ContainsKey(id)).Distinct().ToList();
+        if (unknown.Count == 0) return;
+        var lastSeqs = await Task.WhenAll(unknown.Select(id => store.LastSeqAsync(id, cancellationToken)));
+        for (var i = 0; i < unknown.Count; i++) _lastSeqs[unknown[i]] = lastSeqs[i];
+    }
+
+    private void Remember(MessageDocument message)
+    {
+        if (message.Seq > _lastSeqs.GetValueOrDefault(message.ConversationId)) _lastSeqs[message.ConversationId] = message.Seq;
+    }
+
+    // One span per write, under the first send's trace and linked to the others', so each send's
+    // trace shows the database commands that stored it.
+    private static Activity? StartBatchActivity(List<PendingMessage> batch)
+    {
+        var links = batch.Skip(1).Where(p => p.SentFrom != default).Take(32).Select(p => new ActivityLink(p.SentFrom));
+        var activity = MessagingTelemetry.Source.StartActivity("store messages", ActivityKind.Internal, batch[0].SentFrom, links: links);
+        activity?.SetTag("chat.messages.count", batch.Count);
+        return activity;
+    }
+}
