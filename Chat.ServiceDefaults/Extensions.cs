@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -52,6 +53,7 @@ public static class ServiceDefaultsExtensions
             logging.IncludeScopes = true;
         });
 
+        var sampling = builder.Configuration.GetSection(TraceSamplingOptions.Section).Get<TraceSamplingOptions>() ?? new();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -60,15 +62,21 @@ public static class ServiceDefaultsExtensions
                 .AddMeter("Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.SignalR.Server")
                 .AddMeter(TelemetryPrefix + "*"))
             .WithTracing(tracing => tracing
+                .SetSampler(new BudgetedSampler(sampling, TimeProvider.System))
+                // Before the exporter (which the OTLP exporter always is).
+                .AddProcessor(new ExportFailedAndSlowSpans(sampling))
                 .AddSource(builder.Environment.ApplicationName)
                 .AddSource(TelemetryPrefix + "*")
                 // SignalR's hub invocations (ASP.NET Core 9+).
                 .AddSource("Microsoft.AspNetCore.SignalR.Server")
                 .AddAspNetCoreInstrumentation(aspnet =>
+                {
                     // Health probes would drown the interesting traces.
                     aspnet.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
+                    aspnet.EnrichWithHttpResponse = RequestTraceNames.Enrich;
+                })
                 .AddHttpClientInstrumentation());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))

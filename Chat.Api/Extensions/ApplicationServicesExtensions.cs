@@ -186,6 +186,7 @@ public static class ApplicationServicesExtensions
             context.Response.Headers[ApiInstance.HeaderName] = instance.Id;
             return next(context);
         });
+        app.UseRouteHeader();
 
         app.UseRequestTimeouts();
         app.UseHubDrainOnStop();

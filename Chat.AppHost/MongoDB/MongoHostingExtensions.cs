@@ -41,7 +41,7 @@ public static class MongoHostingExtensions
             Directory.CreateDirectory(dataDirectory);
             var resource = new MongoExecutableResource(name, mongod, builder.AppHostDirectory, isStandIn: false);
             server = builder.AddResource(resource)
-                .WithEndpoint(name: "tcp", scheme: "tcp")
+                .WithEndpoint(name: "tcp", scheme: "tcp", port: LocalPorts.Free(), isProxied: false)
                 .WithArgs(context =>
                 {
                     context.Args.Add("--bind_ip");
@@ -65,7 +65,7 @@ public static class MongoHostingExtensions
             }
             var resource = new MongoExecutableResource(name, standIn, builder.AppHostDirectory, isStandIn: true);
             server = builder.AddResource(resource)
-                .WithEndpoint(name: "tcp", scheme: "tcp")
+                .WithEndpoint(name: "tcp", scheme: "tcp", port: LocalPorts.Free(), isProxied: false)
                 .WithArgs(context =>
                 {
                     context.Args.Add("--host=127.0.0.1");

@@ -23,7 +23,7 @@ public static class RedisHostingExtensions
         builder.Services.AddHealthChecks().Add(new HealthCheckRegistration(key, _ => check, HealthStatus.Unhealthy, tags: null));
         report.Add(name, "redis-server process (no persistence)");
         return builder.AddResource(resource)
-            .WithEndpoint(name: "tcp", scheme: "tcp")
+            .WithEndpoint(name: "tcp", scheme: "tcp", port: LocalPorts.Free(), isProxied: false)
             .WithArgs(context =>
             {
                 context.Args.Add("--port");

@@ -81,6 +81,16 @@ public static class ApiProxyExtensions
             .AddTransforms(context =>
             {
                 if (!string.IsNullOrEmpty(frontKey)) context.AddRequestHeader(FrontKeyHeader, frontKey, append: false);
+                // The API's route names this request's trace; the browser does not need the header.
+                context.AddResponseTransform(transform =>
+                {
+                    if (transform.ProxyResponse?.Headers.TryGetValues(RequestTraceNames.RouteHeader, out var route) == true)
+                    {
+                        RequestTraceNames.NameByBackendRoute(transform.HttpContext, route.First());
+                    }
+                    transform.HttpContext.Response.Headers.Remove(RequestTraceNames.RouteHeader);
+                    return ValueTask.CompletedTask;
+                });
             })
             .AddServiceDiscoveryDestinationResolver();
     }

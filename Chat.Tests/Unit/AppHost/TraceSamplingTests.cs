@@ -5,27 +5,28 @@ namespace Chat.Tests.Unit.AppHost;
 public class TraceSamplingTests
 {
     [Fact]
-    public async Task A_configured_ratio_becomes_the_standard_OpenTelemetry_sampler_variables()
+    public async Task The_trace_budget_given_to_the_AppHost_reaches_the_service()
     {
         var builder = DistributedApplication.CreateBuilder();
-        builder.Configuration[TraceSamplingExtensions.ConfigurationKey] = "0.05";
+        builder.Configuration["Telemetry:TracesPerSecond"] = "2.5";
+        builder.Configuration["Telemetry:SlowSpanMilliseconds"] = "100";
         var service = builder.AddExecutable("service", "service", ".").WithTraceSampling(builder.Configuration, new InfrastructureReport());
 
         var environment = await EnvironmentOfAsync(service.Resource);
 
-        Assert.Equal("parentbased_traceidratio", environment["OTEL_TRACES_SAMPLER"]);
-        Assert.Equal("0.05", environment["OTEL_TRACES_SAMPLER_ARG"]);
+        Assert.Equal("2.5", environment["Telemetry__TracesPerSecond"]);
+        Assert.Equal("100", environment["Telemetry__SlowSpanMilliseconds"]);
     }
 
     [Fact]
-    public async Task Without_a_ratio_every_trace_is_kept()
+    public async Task Without_settings_the_service_keeps_its_defaults()
     {
         var builder = DistributedApplication.CreateBuilder();
         var service = builder.AddExecutable("service", "service", ".").WithTraceSampling(builder.Configuration, new InfrastructureReport());
 
         var environment = await EnvironmentOfAsync(service.Resource);
 
-        Assert.False(environment.ContainsKey("OTEL_TRACES_SAMPLER"));
+        Assert.DoesNotContain(environment.Keys, key => key.StartsWith("Telemetry__", StringComparison.Ordinal));
     }
 
     // What the orchestrator would give the process: every environment callback, run as at start.
