@@ -15,8 +15,10 @@ app.MapApiReference();
 app.MapLimitsApi();
 app.MapAuthApi();
 app.MapUsersApi();
+app.MapBlocksApi();
 app.MapConversationsApi();
 app.MapMessagesApi();
+app.MapSearchApi();
 app.MapMediaApi();
 app.MapChatHub();
 

@@ -32,7 +32,10 @@ public sealed record UserDocument
     public UserResponse ToResponse() => new(Id, Email, FullName, AvatarUrl, CreatedAt);
 
     /// <summary>As others see the user; lastSeenAt only while offline.</summary>
-    public ContactResponse ToContact(bool online) => new(Id, FullName, AvatarUrl, online, online ? null : LastSeenAt);
+    /// <summary>As a contact; with <paramref name="presenceHidden"/> (a block either way) neither online nor last seen.</summary>
+    public ContactResponse ToContact(bool online, bool blocked = false, bool presenceHidden = false) => presenceHidden
+        ? new(Id, FullName, AvatarUrl, false, null, blocked)
+        : new(Id, FullName, AvatarUrl, online, online ? null : LastSeenAt, blocked);
 
     public static string KeyOf(string fullName) => fullName.ToLowerInvariant();
 

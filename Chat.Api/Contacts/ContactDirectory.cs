@@ -1,4 +1,5 @@
 using Chat.Api.Accounts;
+using Chat.Api.Blocking;
 using Chat.Api.Contracts;
 using Chat.Api.Presence;
 using Chat.Api.Validation;
@@ -6,7 +7,7 @@ using Chat.Api.Validation;
 namespace Chat.Api.Contacts;
 
 /// <summary>Other users as a user sees them: name, avatar and presence; searched by name, paged by an opaque cursor.</summary>
-public sealed class ContactDirectory(UserStore users, PresenceTracker presence)
+public sealed class ContactDirectory(UserStore users, PresenceTracker presence, BlockList blocks)
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
@@ -28,16 +29,37 @@ public sealed class ContactDirectory(UserStore users, PresenceTracker presence)
 
         var (items, hasMore) = await users.SearchAsync(userId, query, after is null ? null : (after.NameKey, after.Id), pageSize, cancellationToken);
         var next = hasMore ? new DirectoryCursor(items[^1].FullNameKey, items[^1].Id).Encode() : null;
-        return (new ContactPage(await WithPresenceAsync(items), next), null);
+        return (new ContactPage((await AsSeenByAsync(userId, items, cancellationToken)).Contacts, next), null);
     }
 
-    /// <summary>These users as contacts, by id (ids of no user are left out).</summary>
-    public async Task<Dictionary<string, ContactResponse>> FindManyAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken) =>
-        (await WithPresenceAsync(await users.FindManyAsync(ids, cancellationToken))).ToDictionary(c => c.Id);
-
-    private async Task<List<ContactResponse>> WithPresenceAsync(IReadOnlyList<UserDocument> found)
+    /// <summary>
+    /// These users as <paramref name="viewerId"/> sees them, by id (ids of no user are left out),
+    /// and which of them a block separates from the viewer either way (their read marks are hidden too).
+    /// </summary>
+    public async Task<(Dictionary<string, ContactResponse> Contacts, HashSet<string> Separated)> FindManyAsync(
+        string viewerId, IReadOnlyCollection<string> ids, CancellationToken cancellationToken)
     {
-        var online = await presence.OnlineAmongAsync(found.Select(u => u.Id).ToList());
-        return found.Select(u => u.ToContact(online.Contains(u.Id))).ToList();
+        var (contacts, separated) = await AsSeenByAsync(viewerId, await users.FindManyAsync(ids, cancellationToken), cancellationToken);
+        return (contacts.ToDictionary(c => c.Id), separated);
+    }
+
+    /// <summary>The people the user blocked, most recent first.</summary>
+    public async Task<List<ContactResponse>> BlockedAsync(string userId, CancellationToken cancellationToken)
+    {
+        var ids = await blocks.BlockedByAsync(userId, cancellationToken);
+        var (found, _) = await FindManyAsync(userId, ids, cancellationToken);
+        return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
+    }
+
+    // Presence, unless a block stands between the two either way; and whether the viewer blocked them.
+    private async Task<(List<ContactResponse> Contacts, HashSet<string> Separated)> AsSeenByAsync(
+        string viewerId, IReadOnlyList<UserDocument> found, CancellationToken cancellationToken)
+    {
+        var ids = found.Select(u => u.Id).ToList();
+        var online = await presence.OnlineAmongAsync(ids);
+        var (iBlocked, blockedMe) = await blocks.AmongAsync(viewerId, ids, cancellationToken);
+        var separated = iBlocked.Union(blockedMe).ToHashSet();
+        return (found.Select(u => u.ToContact(online.Contains(u.Id), iBlocked.Contains(u.Id), presenceHidden: separated.Contains(u.Id))).ToList(),
+            separated);
     }
 }

@@ -11,6 +11,7 @@ public sealed record UpdateProfileRequest(string? FullName);
 
 public sealed record UserResponse(string Id, string Email, string FullName, string? AvatarUrl, DateTime CreatedAt);
 
-public sealed record ContactResponse(string Id, string FullName, string? AvatarUrl, bool Online, DateTime? LastSeenAt);
+/// <summary>Another user as the viewer sees them; <c>Blocked</c>: the viewer blocked them (presence is hidden both ways).</summary>
+public sealed record ContactResponse(string Id, string FullName, string? AvatarUrl, bool Online, DateTime? LastSeenAt, bool Blocked = false);
 
 public sealed record ContactPage(IReadOnlyList<ContactResponse> Items, string? Next);

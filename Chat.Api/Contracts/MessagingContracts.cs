@@ -2,7 +2,7 @@ namespace Chat.Api.Contracts;
 
 // Conversations and messages in docs/api.md, and the hub's payloads.
 
-public sealed record SendMessageRequest(string? ClientMessageId, string? Text, string? MediaId);
+public sealed record SendMessageRequest(string? ClientMessageId, string? Text, string? MediaId, string? ReplyToId = null);
 
 public sealed record MarkReadRequest(long? Seq);
 
@@ -10,9 +10,20 @@ public sealed record EditMessageRequest(string? Text);
 
 public sealed record MessageImage(string Url, string ThumbnailUrl, int Width, int Height);
 
+/// <summary>
+/// A message as one participant sees it: <c>Reactions</c> say which are the viewer's own
+/// (<c>Mine</c>), so the two participants may be sent different copies.
+/// </summary>
 public sealed record MessageResponse(
     string Id, string ConversationId, long Seq, string ClientMessageId, string SenderId, string RecipientId,
-    string? Text, MessageImage? Image, DateTime CreatedAt, DateTime? EditedAt, bool Deleted);
+    string? Text, MessageImage? Image, DateTime CreatedAt, DateTime? EditedAt, bool Deleted,
+    ReplyPreview? ReplyTo, IReadOnlyList<ReactionSummary> Reactions);
+
+/// <summary>The message a reply quotes, as it is now (edited text, or deleted).</summary>
+public sealed record ReplyPreview(string Id, long Seq, string SenderId, string? Text, bool HasImage, bool Deleted);
+
+/// <summary>One emoji on a message: how many people chose it and whether the viewer did.</summary>
+public sealed record ReactionSummary(string Emoji, int Count, bool Mine);
 
 public sealed record MessagePage(IReadOnlyList<MessageResponse> Items, bool HasMore);
 
@@ -23,3 +34,8 @@ public sealed record ConversationResponse(
 public sealed record ReadUpToEvent(string ConversationId, string ReaderId, long Seq);
 
 public sealed record TypingEvent(string ConversationId, string UserId);
+
+/// <summary>A message found by search, with the other participant of its conversation.</summary>
+public sealed record SearchHit(MessageResponse Message, ContactResponse Peer);
+
+public sealed record SearchPage(IReadOnlyList<SearchHit> Items, string? Next);

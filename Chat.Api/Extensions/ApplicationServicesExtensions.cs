@@ -1,4 +1,5 @@
 using Chat.Api.Accounts;
+using Chat.Api.Blocking;
 using Chat.Api.Contacts;
 using Chat.Api.Contracts;
 using Chat.Api.Hubs;
@@ -63,6 +64,10 @@ public static class ApplicationServicesExtensions
             options.AsyncTimeout = (int)DependencyFailures.RedisTimeout.TotalMilliseconds;
             options.SyncTimeout = (int)DependencyFailures.RedisTimeout.TotalMilliseconds;
             options.AbortOnConnectFail = false;
+            // Back within a second of Redis (a restart, a failover), not after an exponential
+            // back-off of several: until then every request that needs it answers 503.
+            options.ReconnectRetryPolicy = new LinearRetry(250);
+            options.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
         });
         builder.AddRealtime();
         builder.AddChatAuthentication();
@@ -73,6 +78,9 @@ public static class ApplicationServicesExtensions
         services.AddSingleton(new MongoIndexes.Definition(UserStore.CreateIndexesAsync));
         services.AddSingleton<ProfileService>();
         services.AddSingleton<ContactDirectory>();
+        services.AddSingleton<BlockStore>();
+        services.AddSingleton(new MongoIndexes.Definition(BlockStore.CreateIndexesAsync));
+        services.AddSingleton<BlockList>();
 
         // Messaging: one class per job, all pushing through the ChatNotifier.
         services.AddSingleton<MessageStore>();
@@ -81,7 +89,12 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageWriter>());
         services.AddSingleton<PeerCheck>();
+        services.AddSingleton<ReactionStore>();
+        services.AddSingleton(new MongoIndexes.Definition(ReactionStore.CreateIndexesAsync));
+        services.AddSingleton<MessageViews>();
         services.AddSingleton<MessageSender>();
+        services.AddSingleton<Reactions>();
+        services.AddSingleton<MessageSearch>();
         services.AddSingleton<MessageEditor>();
         services.AddSingleton<ConversationReader>();
         services.AddSingleton<ReadMarks>();

@@ -60,6 +60,14 @@ public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connect
         if (await reads.MarkReadAsync(UserId, peerId, seq, deadline.Token) is { } error) throw error.ToHubException();
     }
 
+    /// <summary>Adds (<paramref name="on"/>) or removes the caller's reaction, like PUT/DELETE /api/messages/{id}/reactions/{emoji}.</summary>
+    public async Task<MessageResponse> React(string messageId, string emoji, bool on, Reactions reactions)
+    {
+        using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);
+        var (message, error) = await reactions.SetAsync(UserId, messageId, emoji, on, deadline.Token);
+        return error is null ? message! : throw error.ToHubException();
+    }
+
     public async Task Typing(string peerId, TypingSignals typing)
     {
         using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);

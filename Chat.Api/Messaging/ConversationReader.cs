@@ -5,7 +5,8 @@ using Chat.Api.Validation;
 namespace Chat.Api.Messaging;
 
 /// <summary>What a user reads: their conversation list and the history of one conversation (paged by seq).</summary>
-public sealed class ConversationReader(MessageStore messages, PeerCheck peers, ContactDirectory contacts, MessagingTelemetry telemetry)
+public sealed class ConversationReader(
+    MessageStore messages, MessageViews views, PeerCheck peers, ContactDirectory contacts, MessagingTelemetry telemetry)
 {
     private const int MaxConversations = 200;
 
@@ -27,7 +28,7 @@ public sealed class ConversationReader(MessageStore messages, PeerCheck peers, C
 
         if (after is not null) telemetry.CatchUps.Add(1);
         var (items, hasMore) = await messages.PageAsync(ConversationIds.For(userId, peerId!), before, after, pageSize, cancellationToken);
-        return (new MessagePage(items.Select(m => m.ToResponse()).ToList(), hasMore), null);
+        return (new MessagePage(await views.ForAsync(userId, items, cancellationToken), hasMore), null);
     }
 
     /// <summary>The user's conversations, most recent activity first, each with its peer, last message and unread count.</summary>
@@ -36,8 +37,9 @@ public sealed class ConversationReader(MessageStore messages, PeerCheck peers, C
         var conversations = await messages.ConversationsOfAsync(userId, MaxConversations, cancellationToken);
         if (conversations.Count == 0) return [];
         var peerIds = conversations.Select(c => c.PeerOf(userId)).ToList();
-        var peers = await contacts.FindManyAsync(peerIds, cancellationToken);
-        var lastMessages = (await messages.FindManyAsync(conversations.Select(c => c.LastMessageId!), cancellationToken)).ToDictionary(m => m.Id);
+        var (peers, separated) = await contacts.FindManyAsync(userId, peerIds, cancellationToken);
+        var lastMessages = (await views.ForAsync(userId, await messages.FindManyAsync(conversations.Select(c => c.LastMessageId!), cancellationToken), cancellationToken))
+            .ToDictionary(m => m.Id);
         var unread = await messages.UnreadCountsAsync(userId, conversations, cancellationToken);
 
         return conversations
@@ -45,11 +47,12 @@ public sealed class ConversationReader(MessageStore messages, PeerCheck peers, C
             .Select(c => new ConversationResponse(
                 c.Id,
                 peers[c.PeerOf(userId)],
-                lastMessages.GetValueOrDefault(c.LastMessageId!)?.ToResponse(),
+                lastMessages.GetValueOrDefault(c.LastMessageId!),
                 c.LastSeq,
                 unread.GetValueOrDefault(c.Id),
                 c.ReadSeqOf(userId),
-                c.ReadSeqOf(c.PeerOf(userId))))
+                // Read marks are hidden across a block, like presence.
+                separated.Contains(c.PeerOf(userId)) ? 0 : c.ReadSeqOf(c.PeerOf(userId))))
             .ToList();
     }
 }

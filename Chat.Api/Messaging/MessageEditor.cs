@@ -11,7 +11,8 @@ namespace Chat.Api.Messaging;
 /// Editing and deleting: the sender's own messages only; anyone else's looks like no message at
 /// all (404, existence not revealed). Delete keeps a tombstone; a deleted message cannot be edited.
 /// </summary>
-public sealed class MessageEditor(MessageStore messages, MediaService media, ChatNotifier notifier, TimeProvider time)
+public sealed class MessageEditor(
+    MessageStore messages, ReactionStore reactions, MessageViews views, MediaService media, ChatNotifier notifier, TimeProvider time)
 {
     public async Task<(MessageResponse? Message, ClientError? Error)> EditAsync(
         string userId, string messageId, string? text, CancellationToken cancellationToken)
@@ -31,9 +32,9 @@ public sealed class MessageEditor(MessageStore messages, MediaService media, Cha
                 ? new ClientError(StatusCodes.Status409Conflict, "A deleted message cannot be edited")
                 : ClientError.NotFound("Message"));
         }
-        var response = edited.ToResponse();
-        await notifier.MessageChangedAsync(response);
-        return (response, null);
+        var (forSender, forRecipient) = await views.ForBothAsync(edited, cancellationToken);
+        await notifier.MessageChangedAsync(forSender, forRecipient);
+        return (forSender, null);
     }
 
     public async Task<ClientError?> DeleteAsync(string userId, string messageId, CancellationToken cancellationToken)
@@ -41,8 +42,10 @@ public sealed class MessageEditor(MessageStore messages, MediaService media, Cha
         if (!ObjectId.TryParse(messageId, out _)) return ClientError.NotFound("Message");
         var deleted = await messages.DeleteAsync(messageId, userId, cancellationToken);
         if (deleted is null) return ClientError.NotFound("Message");
-        await notifier.MessageChangedAsync(deleted.ToResponse());
-        // The image goes with its message: files and record (the tombstone keeps no content).
+        var (forSender, forRecipient) = await views.ForBothAsync(deleted, cancellationToken);
+        await notifier.MessageChangedAsync(forSender, forRecipient);
+        // The image and the reactions go with their message: files and records (the tombstone keeps no content).
+        if (deleted.HasReactions) await reactions.RemoveAllAsync(deleted.Id, cancellationToken);
         if (deleted.MediaId is { } mediaId) await media.DeleteAsync(mediaId, cancellationToken);
         return null;
     }

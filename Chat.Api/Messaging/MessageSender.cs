@@ -1,3 +1,4 @@
+using Chat.Api.Blocking;
 using System.Diagnostics;
 using Chat.Api.Contracts;
 using Chat.Api.Infrastructure.MongoDB;
@@ -14,7 +15,7 @@ namespace Chat.Api.Messaging;
 /// missed it catches up by seq. A repeated clientMessageId returns the original and pushes nothing.
 /// </summary>
 public sealed class MessageSender(
-    MessageWriter messages, PeerCheck peers, MediaService media, ChatNotifier notifier, DeliveryReceipts receipts,
+    MessageWriter writer, MessageStore messages, PeerCheck peers, BlockList blocks, MediaService media, ChatNotifier notifier, DeliveryReceipts receipts,
     MessagingTelemetry telemetry, TimeProvider time)
 {
     public sealed record Sent(MessageResponse Message, bool Duplicate);
@@ -35,12 +36,23 @@ public sealed class MessageSender(
             .Check(text is not null || request?.MediaId is not null, "text", "A message needs text or an image.")
             .Check(text is null || text.Length <= MessagingLimits.MaxTextLength, "text",
                 $"Text must be at most {MessagingLimits.MaxTextLength} characters.")
-            .Check(request?.MediaId is null || request.MediaId.Length is > 0 and <= 64, "mediaId", "mediaId is not a media id.");
+            .Check(request?.MediaId is null || request.MediaId.Length is > 0 and <= 64, "mediaId", "mediaId is not a media id.")
+            .Check(request?.ReplyToId is null || ObjectId.TryParse(request.ReplyToId, out _), "replyToId", "replyToId is not a message id.");
         if (ClientError.From(errors) is { } invalid) return (null, invalid);
         if (await peers.CheckAsync(senderId, peerId, cancellationToken) is { } peerError) return (null, peerError);
+        if (await blocks.RefusalAsync(senderId, peerId!) is { } blocked) return (null, blocked);
+
+        var conversationId = ConversationIds.For(senderId, peerId!);
+        // A reply quotes a message of this conversation (any other looks like none: 404).
+        MessageDocument? original = null;
+        if (request!.ReplyToId is { } replyToId)
+        {
+            original = await messages.FindByIdAsync(replyToId, cancellationToken);
+            if (original is null || original.ConversationId != conversationId) return (null, ClientError.NotFound("Message"));
+        }
 
         MessageImage? image = null;
-        if (request!.MediaId is { } mediaId)
+        if (request.MediaId is { } mediaId)
         {
             // Claimed for this clientMessageId, so a retried send claims it again and then
             // finds its original message below.
@@ -49,9 +61,8 @@ public sealed class MessageSender(
             image = claimed;
         }
 
-        var conversationId = ConversationIds.For(senderId, peerId!);
         activity?.SetTag("chat.conversation.id", conversationId);
-        var (stored, duplicate) = await messages.AppendAsync(new MessageDocument
+        var (stored, duplicate) = await writer.AppendAsync(new MessageDocument
         {
             Id = ObjectId.GenerateNewId().ToString(),
             ConversationId = conversationId,
@@ -60,11 +71,14 @@ public sealed class MessageSender(
             SenderId = senderId,
             RecipientId = peerId!,
             Text = text,
+            SearchWords = SearchWords.Of(text),
             Image = image,
             MediaId = image is null ? null : request.MediaId,
+            ReplyToId = original?.Id,
             CreatedAt = time.UtcNowForStorage(),
         }, cancellationToken);
-        var message = stored.ToResponse();
+        // New, it has no reactions: both participants see the same.
+        var message = stored.ToResponse(original?.ToReplyPreview());
         activity?.SetTag("chat.message.id", message.Id);
         activity?.SetTag("chat.message.seq", message.Seq);
         activity?.SetTag("chat.message.duplicate", duplicate);

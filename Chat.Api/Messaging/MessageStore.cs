@@ -23,6 +23,10 @@ public sealed class MessageStore(IMongoDatabase database)
             // A retried send finds the original instead of storing a second copy.
             new(messageKeys.Ascending(m => m.SenderId).Ascending(m => m.ClientMessageId),
                 new CreateIndexOptions { Unique = true, Name = "sender_clientMessageId" }),
+            // Search: the first word of the query selects the range, newest first per
+            // conversation (merged across the caller's conversations); the other words filter.
+            new(messageKeys.Ascending(m => m.SearchWords).Ascending(m => m.ConversationId).Descending(m => m.CreatedAt).Descending(m => m.Id),
+                new CreateIndexOptions { Name = "searchWords_conversation_createdAt" }),
         ], cancellationToken);
         await database.GetCollection<ConversationDocument>("conversations").Indexes.CreateOneAsync(
             new CreateIndexModel<ConversationDocument>(
@@ -44,7 +48,8 @@ public sealed class MessageStore(IMongoDatabase database)
 
     /// <summary>Which of these message ids are stored.</summary>
     public async Task<HashSet<string>> StoredOfAsync(IEnumerable<string> ids, CancellationToken cancellationToken) =>
-        (await _messages.Find(M.In(m => m.Id, ids)).Project(m => m.Id).ToListAsync(cancellationToken)).ToHashSet();
+        // Whole documents, not a projection: the stand-in ignores projections.
+        (await _messages.Find(M.In(m => m.Id, ids)).ToListAsync(cancellationToken)).Select(m => m.Id).ToHashSet();
 
     /// <summary>The highest stored seq of the conversation (0 when it has none).</summary>
     public async Task<long> LastSeqAsync(string conversationId, CancellationToken cancellationToken)
@@ -128,6 +133,31 @@ public sealed class MessageStore(IMongoDatabase database)
         return (page, hasMore);
     }
 
+    /// <summary>
+    /// Messages of these conversations holding every one of <paramref name="words"/>, newest first,
+    /// after <paramref name="before"/> in that order when given; one more than <paramref name="limit"/> tells whether more follow.
+    /// </summary>
+    public async Task<(List<MessageDocument> Items, bool HasMore)> SearchAsync(
+        IReadOnlyCollection<string> conversationIds, IReadOnlyList<string> words, (DateTime CreatedAt, string Id)? before, int limit,
+        CancellationToken cancellationToken)
+    {
+        var filter = M.All(m => m.SearchWords, words) & M.In(m => m.ConversationId, conversationIds);
+        if (before is var (createdAt, id))
+        {
+            filter &= M.Lt(m => m.CreatedAt, createdAt) | (M.Eq(m => m.CreatedAt, createdAt) & M.Lt(m => m.Id, id));
+        }
+        var found = await _messages.Find(filter)
+            .Sort(Builders<MessageDocument>.Sort.Descending(m => m.CreatedAt).Descending(m => m.Id)).Limit(limit + 1)
+            .ToListAsync(cancellationToken);
+        var hasMore = found.Count > limit;
+        if (hasMore) found.RemoveAt(found.Count - 1);
+        return (found, hasMore);
+    }
+
+    /// <summary>The ids of every conversation the user is in.</summary>
+    public async Task<List<string>> ConversationIdsOfAsync(string userId, CancellationToken cancellationToken) =>
+        (await _conversations.Find(C.AnyEq(c => c.Participants, userId)).ToListAsync(cancellationToken)).Select(c => c.Id).ToList();
+
     public async Task<ConversationDocument?> FindConversationAsync(string conversationId, CancellationToken cancellationToken) =>
         await _conversations.Find(C.Eq(c => c.Id, conversationId)).FirstOrDefaultAsync(cancellationToken);
 
@@ -170,15 +200,19 @@ public sealed class MessageStore(IMongoDatabase database)
     public async Task<MessageDocument?> EditAsync(string id, string senderId, string text, DateTime editedAt, CancellationToken cancellationToken) =>
         await _messages.FindOneAndUpdateAsync(
             M.Eq(m => m.Id, id) & M.Eq(m => m.SenderId, senderId) & M.Eq(m => m.Deleted, false),
-            Builders<MessageDocument>.Update.Set(m => m.Text, text).Set(m => m.EditedAt, editedAt),
+            Builders<MessageDocument>.Update.Set(m => m.Text, text).Set(m => m.SearchWords, SearchWords.Of(text)).Set(m => m.EditedAt, editedAt),
             new FindOneAndUpdateOptions<MessageDocument> { ReturnDocument = ReturnDocument.After },
             cancellationToken);
+
+    /// <summary>Notes that the message has reactions (so reading it looks them up).</summary>
+    public Task MarkReactedAsync(string id, CancellationToken cancellationToken) =>
+        _messages.UpdateOneAsync(M.Eq(m => m.Id, id), Builders<MessageDocument>.Update.Set(m => m.HasReactions, true), cancellationToken: cancellationToken);
 
     /// <summary>Removes the content of this sender's message and keeps a tombstone; null when there is none.</summary>
     public async Task<MessageDocument?> DeleteAsync(string id, string senderId, CancellationToken cancellationToken) =>
         await _messages.FindOneAndUpdateAsync(
             M.Eq(m => m.Id, id) & M.Eq(m => m.SenderId, senderId),
-            Builders<MessageDocument>.Update.Set(m => m.Text, null).Set(m => m.Image, null).Set(m => m.Deleted, true),
+            Builders<MessageDocument>.Update.Set(m => m.Text, null).Set(m => m.Image, null).Unset(m => m.SearchWords).Set(m => m.Deleted, true),
             new FindOneAndUpdateOptions<MessageDocument> { ReturnDocument = ReturnDocument.After },
             cancellationToken);
 }

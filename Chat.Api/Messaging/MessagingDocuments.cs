@@ -21,9 +21,38 @@ public sealed record MessageDocument
     public required DateTime CreatedAt { get; init; }
     public DateTime? EditedAt { get; init; }
     public bool Deleted { get; init; }
+    /// <summary>The text's words as search matches them (<see cref="Messaging.SearchWords"/>); not sent to clients.</summary>
+    [BsonIgnoreIfNull]
+    public string[]? SearchWords { get; init; }
+    /// <summary>The message of the same conversation this one replies to (quoted as it is when read).</summary>
+    [BsonIgnoreIfNull]
+    public string? ReplyToId { get; init; }
+    /// <summary>Whether anyone ever reacted (the reactions are in <c>reactions</c>): a page without any needs no look there.</summary>
+    [BsonIgnoreIfDefault]
+    public bool HasReactions { get; init; }
 
-    public MessageResponse ToResponse() =>
-        new(Id, ConversationId, Seq, ClientMessageId, SenderId, RecipientId, Text, Image, CreatedAt, EditedAt, Deleted);
+    /// <summary>The message as one participant sees it: quoting <paramref name="replyTo"/>, with that participant's view of the reactions.</summary>
+    public MessageResponse ToResponse(ReplyPreview? replyTo = null, IReadOnlyList<ReactionSummary>? reactions = null) =>
+        new(Id, ConversationId, Seq, ClientMessageId, SenderId, RecipientId, Text, Image, CreatedAt, EditedAt, Deleted,
+            replyTo, reactions ?? []);
+
+    /// <summary>How a reply quotes this message: the start of its text, whether it has a photo, or that it is gone.</summary>
+    public ReplyPreview ToReplyPreview() =>
+        new(Id, Seq, SenderId, Deleted || Text is null ? null : Text[..Math.Min(Text.Length, MessagingLimits.ReplyPreviewLength)],
+            !Deleted && Image is not null, Deleted);
+}
+
+/// <summary>One person's emoji on one message, in <c>reactions</c>; the id makes it one per (message, person, emoji).</summary>
+public sealed record ReactionDocument
+{
+    [BsonId]
+    public required string Id { get; init; }
+    public required string MessageId { get; init; }
+    public required string UserId { get; init; }
+    public required string Emoji { get; init; }
+    public required DateTime CreatedAt { get; init; }
+
+    public static string IdOf(string messageId, string userId, string emoji) => $"{messageId}:{userId}:{emoji}";
 }
 
 /// <summary>

@@ -1,11 +1,15 @@
+using Chat.Api.Blocking;
 using Chat.Api.Contracts;
 using Chat.Api.Realtime;
 using Chat.Api.Validation;
 
 namespace Chat.Api.Messaging;
 
-/// <summary>How far each participant has read: moved forward only, never past the last message, announced to both.</summary>
-public sealed class ReadMarks(MessageStore messages, PeerCheck peers, ChatNotifier notifier)
+/// <summary>
+/// How far each participant has read: moved forward only, never past the last message, announced
+/// to both (across a block, to the reader's own devices only).
+/// </summary>
+public sealed class ReadMarks(MessageStore messages, PeerCheck peers, BlockList blocks, ChatNotifier notifier)
 {
     public async Task<ClientError?> MarkReadAsync(string readerId, string? peerId, long? seq, CancellationToken cancellationToken)
     {
@@ -20,7 +24,8 @@ public sealed class ReadMarks(MessageStore messages, PeerCheck peers, ChatNotifi
         // Only a mark that moved is announced: a repeated or older one changes nothing.
         if (await messages.MoveReadSeqAsync(conversationId, readerId, seq.Value, cancellationToken))
         {
-            await notifier.ReadMovedAsync(new ReadUpToEvent(conversationId, readerId, seq.Value), peerId!);
+            var (iBlocked, blockedMe) = await blocks.BetweenAsync(readerId, peerId!);
+            await notifier.ReadMovedAsync(new ReadUpToEvent(conversationId, readerId, seq.Value), peerId!, peerSees: !iBlocked && !blockedMe);
         }
         return null;
     }

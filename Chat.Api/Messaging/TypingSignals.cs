@@ -1,3 +1,4 @@
+using Chat.Api.Blocking;
 using Chat.Api.Contracts;
 using Chat.Api.Realtime;
 using Chat.Api.Validation;
@@ -10,7 +11,7 @@ namespace Chat.Api.Messaging;
 /// cluster (a Redis key that expires). Keystrokes arrive many times a second, so the throttle
 /// comes before anything that asks the database.
 /// </summary>
-public sealed class TypingSignals(IConnectionMultiplexer redis, PeerCheck peers, ChatNotifier notifier)
+public sealed class TypingSignals(IConnectionMultiplexer redis, PeerCheck peers, BlockList blocks, ChatNotifier notifier)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -20,6 +21,7 @@ public sealed class TypingSignals(IConnectionMultiplexer redis, PeerCheck peers,
         var first = await redis.GetDatabase().StringSetAsync($"chat:typing:{userId}:{peerId}", 1, Interval, When.NotExists);
         if (!first) return null;
         if (await peers.CheckAsync(userId, peerId, cancellationToken) is { } peerError) return peerError;
+        if (await blocks.RefusalAsync(userId, peerId!) is { } blocked) return blocked;
         await notifier.TypingAsync(new TypingEvent(ConversationIds.For(userId, peerId!), userId), peerId!);
         return null;
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Chat.Api.Accounts;
+using Chat.Api.Blocking;
 using Chat.Api.Contracts;
 using Chat.Api.Infrastructure;
 using Chat.Api.Realtime;
@@ -62,14 +63,18 @@ public sealed class PresenceTracker : BackgroundService
     private readonly RedisKey _conns;
     private readonly ConnectionRegistry _localConnections;
     private readonly ConcurrentQueue<PresenceDelta> _changes = new();
+    private readonly BlockList _blocks;
+    // Changes a flush could not send (blocks unreadable): the next flush starts from them.
+    private Dictionary<string, PresenceDelta>? _unsent;
 
-    public PresenceTracker(IConnectionMultiplexer redis, ChatNotifier notifier, UserStore users, ApiInstance instance,
+    public PresenceTracker(IConnectionMultiplexer redis, ChatNotifier notifier, UserStore users, BlockList blocks, ApiInstance instance,
         ConnectionRegistry localConnections, IOptions<PresenceOptions> options, PresenceTelemetry telemetry, TimeProvider time,
         ILogger<PresenceTracker> logger)
     {
         _redis = redis;
         _notifier = notifier;
         _users = users;
+        _blocks = blocks;
         _localConnections = localConnections;
         _options = options.Value;
         _telemetry = telemetry;
@@ -224,10 +229,37 @@ public sealed class PresenceTracker : BackgroundService
 
     private async Task FlushChangesAsync()
     {
-        if (_changes.IsEmpty) return;
-        var batch = new Dictionary<string, PresenceDelta>();
+        if (_changes.IsEmpty && _unsent is null) return;
+        var batch = _unsent ?? new Dictionary<string, PresenceDelta>();
+        _unsent = null;
         while (_changes.TryDequeue(out var change)) batch[change.UserId] = change; // the latest state per user
-        await _notifier.PresenceChangedAsync(batch.Values.ToList());
+
+        // A user's presence is not shown to the people a block separates them from (either way).
+        Dictionary<string, HashSet<string>> separated;
+        try
+        {
+            separated = await _blocks.SeparatedFromAsync(batch.Keys, CancellationToken.None);
+        }
+        catch (Exception ex) when (DependencyFailures.IsUnavailable(ex))
+        {
+            // Not knowing who may see, nobody sees yet: sent on a later flush.
+            _unsent = batch;
+            _logger.LogWarning(ex, "Presence changes held back: blocks could not be read.");
+            return;
+        }
+        var open = batch.Values.Where(c => !separated.ContainsKey(c.UserId)).ToList();
+        if (open.Count > 0) await _notifier.PresenceChangedAsync(open, hiddenFrom: []);
+        foreach (var change in batch.Values.Where(c => separated.ContainsKey(c.UserId)))
+        {
+            await _notifier.PresenceChangedAsync([change], hiddenFrom: await ConnectionsOfAsync(separated[change.UserId]));
+        }
         _telemetry.Changes.Add(batch.Count);
+    }
+
+    private async Task<List<string>> ConnectionsOfAsync(IEnumerable<string> userIds)
+    {
+        var db = _redis.GetDatabase();
+        var members = await Task.WhenAll(userIds.Select(id => db.SetMembersAsync(UserConnsKey(id))));
+        return members.SelectMany(m => m).Select(m => m.ToString().Split('|')[^1]).ToList();
     }
 }

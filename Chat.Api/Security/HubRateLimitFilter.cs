@@ -18,6 +18,7 @@ public sealed class HubRateLimitFilter(IConnectionMultiplexer redis, IOptions<Ra
         ["SendMessage"] = RateLimits.Send,
         ["Typing"] = RateLimits.Typing,
         ["MarkRead"] = RateLimits.ReadMarks,
+        ["React"] = RateLimits.Reactions,
     };
 
     private readonly ConcurrentDictionary<string, PartitionedRateLimiter<string>> _limiters = new();

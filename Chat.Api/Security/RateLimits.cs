@@ -32,6 +32,7 @@ public sealed class RateLimitOptions
     public RateLimit Search { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
     public RateLimit Typing { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
     public RateLimit ReadMarks { get; set; } = new() { PermitLimit = 300, Window = TimeSpan.FromMinutes(1) };
+    public RateLimit Reactions { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>Open hub connections a user may hold at once, across replicas (tabs and devices).</summary>
     public int MaxConnectionsPerUser { get; set; } = 20;
@@ -44,6 +45,7 @@ public sealed class RateLimitOptions
         RateLimits.Search => Search,
         RateLimits.Typing => Typing,
         RateLimits.ReadMarks => ReadMarks,
+        RateLimits.Reactions => Reactions,
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "No such rate limit."),
     };
 }
@@ -61,13 +63,14 @@ public static class RateLimits
     public const string Search = "search";
     public const string Typing = "typing";
     public const string ReadMarks = "read-marks";
+    public const string Reactions = "reactions";
 
-    private static readonly string[] PerUser = [Send, Upload, Search, Typing, ReadMarks];
+    private static readonly string[] PerUser = [Send, Upload, Search, Typing, ReadMarks, Reactions];
 
     public static void AddChatRateLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
-            .Validate(o => new[] { o.SignUp, o.Send, o.Upload, o.Search, o.Typing, o.ReadMarks }.All(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero)
+            .Validate(o => new[] { o.SignUp, o.Send, o.Upload, o.Search, o.Typing, o.ReadMarks, o.Reactions }.All(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero)
                 && o.MaxConnectionsPerUser > 0, "Every RateLimits entry needs a positive PermitLimit and Window, and MaxConnectionsPerUser must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<HubRateLimitFilter>();

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using Chat.LoadTest.Chaos;
@@ -75,7 +76,12 @@ public class FaultTests(CrashClusterFixture cluster, ITestOutputHelper output)
             // Redis came back empty: each replica registers its connections again on its next heartbeat.
             var back = Stopwatch.StartNew();
             using var watcher = ChatApiClient.For(cluster.WebEndpoint);
-            await watcher.NewUserAsync("Watcher");
+            // A 503 (Retry-After) until the replica has reconnected is the contract: try again.
+            while ((await watcher.SignUpAsync(ChatApiClient.NewEmail("watcher"), fullName: "Watcher")).StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.True(back.Elapsed < TimeSpan.FromSeconds(5), "the API did not reconnect to Redis");
+                await Task.Delay(200);
+            }
             var names = traffic.Peers.Select(p => p.Session.UserId).ToHashSet();
             while (true)
             {

@@ -7,8 +7,9 @@ namespace Chat.Tests.Integration;
 
 /// <summary>
 /// The history page is an index range scan on (conversationId, seq) that stops after one page:
-/// the same cost at the millionth message as at the tenth. Only a real MongoDB can say (the
-/// stand-in has no explain), so this runs when CHAT_TEST_MONGODB names one and is skipped otherwise.
+/// the same cost at the millionth message as at the tenth; a message search is an index scan on
+/// its first word. Only a real MongoDB can say (the stand-in has no explain), so these run when
+/// CHAT_TEST_MONGODB names one and are skipped otherwise.
 /// </summary>
 public class HistoryQueryPlanTests
 {
@@ -61,6 +62,51 @@ public class HistoryQueryPlanTests
             Assert.DoesNotContain("\"SORT\"", plan);
             Assert.InRange(stats["totalDocsExamined"].ToInt64(), 50, 51);
             Assert.InRange(stats["totalKeysExamined"].ToInt64(), 50, 52);
+        }
+        finally
+        {
+            await client.DropDatabaseAsync(database.DatabaseNamespace.DatabaseName);
+        }
+    }
+
+    [SkippableFact]
+    public async Task A_message_search_is_an_index_scan_on_the_words_not_a_collection_scan()
+    {
+        var connectionString = Environment.GetEnvironmentVariable(ConnectionVariable);
+        Skip.If(string.IsNullOrEmpty(connectionString), $"Set {ConnectionVariable}=mongodb://host:27017 (a real MongoDB) to check query plans.");
+
+        BsonDocument? find = null;
+        var settings = MongoClientSettings.FromConnectionString(connectionString);
+        settings.ClusterConfigurator = cluster => cluster.Subscribe<CommandStartedEvent>(e =>
+        {
+            if (e.CommandName == "find" && e.Command["find"] == "messages") find = e.Command.DeepClone().AsBsonDocument;
+        });
+        using var client = new MongoClient(settings);
+        var database = client.GetDatabase($"chat_plan_{Guid.NewGuid():N}");
+        try
+        {
+            await MessageStore.CreateIndexesAsync(database, default);
+            await database.GetCollection<MessageDocument>("messages").InsertManyAsync(Enumerable.Range(1, 2000).Select(i => new MessageDocument
+            {
+                Id = ObjectId.GenerateNewId().ToString(), ConversationId = i % 2 == 0 ? "a_b" : "c_d", Seq = i,
+                ClientMessageId = $"m-{i}", SenderId = "a", RecipientId = "b",
+                Text = i % 100 == 0 ? $"Café number {i}" : $"message {i}", SearchWords = SearchWords.Of(i % 100 == 0 ? $"Café number {i}" : $"message {i}"),
+                CreatedAt = DateTime.UtcNow.AddSeconds(i),
+            }));
+
+            var (found, _) = await new MessageStore(database).SearchAsync(["a_b"], ["cafe", "number"], null, limit: 20, default);
+            Assert.Equal(20, found.Count);
+            Assert.NotNull(find);
+
+            var command = new BsonDocument(find!.Where(e => !e.Name.StartsWith('$') && e.Name is not ("lsid" or "txnNumber")));
+            var explain = await database.RunCommandAsync<BsonDocument>(
+                new BsonDocument { { "explain", command }, { "verbosity", "executionStats" } });
+            var plan = explain["queryPlanner"]["winningPlan"].ToJson();
+
+            Assert.Contains("\"IXSCAN\"", plan);
+            Assert.Contains("searchWords_conversation_createdAt", plan);
+            Assert.DoesNotContain("COLLSCAN", plan);
+            Assert.InRange(explain["executionStats"]["totalDocsExamined"].ToInt64(), 20, 21); // the café messages, not all 2,000
         }
         finally
         {

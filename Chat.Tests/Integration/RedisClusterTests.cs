@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Chat.Api.Accounts;
+using Chat.Api.Blocking;
 using Chat.Api.Contracts;
 using Chat.Api.Hubs;
 using Chat.Api.Identity;
@@ -47,7 +48,8 @@ public sealed class RedisClusterTests : IAsyncLifetime
     {
         var registry = new ConnectionRegistry(_redis, _services.GetRequiredService<IHostApplicationLifetime>(), NullLogger<ConnectionRegistry>.Instance);
         var options = Options.Create(new PresenceOptions { Heartbeat = TimeSpan.FromMilliseconds(200), Expiry = TimeSpan.FromSeconds(1), OfflineGrace = TimeSpan.Zero });
-        var tracker = new PresenceTracker(_redis, _services.GetRequiredService<ChatNotifier>(), new UserStore(_database), new ApiInstance($"api-{Guid.NewGuid():N}"[..16]),
+        var tracker = new PresenceTracker(_redis, _services.GetRequiredService<ChatNotifier>(), new UserStore(_database),
+            new BlockList(new BlockStore(_database), new UserStore(_database), _redis, TimeProvider.System), new ApiInstance($"api-{Guid.NewGuid():N}"[..16]),
             registry, options, new PresenceTelemetry(_services.GetRequiredService<IMeterFactory>(), registry), TimeProvider.System, NullLogger<PresenceTracker>.Instance);
         var user = ObjectId.GenerateNewId().ToString();
         await tracker.StartAsync(default);
