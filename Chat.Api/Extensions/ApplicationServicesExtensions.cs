@@ -68,6 +68,8 @@ public static class ApplicationServicesExtensions
             // back-off of several: until then every request that needs it answers 503.
             options.ReconnectRetryPolicy = new LinearRetry(250);
             options.HeartbeatInterval = TimeSpan.FromMilliseconds(500);
+            // Replies handled on the thread pool rather than handed over from dedicated I/O threads.
+            options.SocketManager = SocketManager.ThreadPool;
         });
         builder.AddRealtime();
         builder.AddChatAuthentication();
