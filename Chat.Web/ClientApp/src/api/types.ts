@@ -1,4 +1,4 @@
-// The types of docs/api.md (version 1), as the server sends them.
+// The types of docs/api.md (version 1.1), as the server sends them.
 
 export interface User {
   id: string;
@@ -14,6 +14,8 @@ export interface Contact {
   avatarUrl: string | null;
   online: boolean;
   lastSeenAt: string | null;
+  /** I blocked them (their presence is hidden, neither can message the other). */
+  blocked?: boolean;
 }
 
 export interface Image {
@@ -35,6 +37,30 @@ export interface Message {
   createdAt: string;
   editedAt: string | null;
   deleted: boolean;
+  /** The message this one replies to, as it is now. */
+  replyTo?: ReplyPreview | null;
+  /** In order of first use; `mine`: the reader's own. */
+  reactions?: Reaction[];
+}
+
+export interface ReplyPreview {
+  id: string;
+  seq: number;
+  senderId: string;
+  text: string | null;
+  hasImage: boolean;
+  deleted: boolean;
+}
+
+export interface Reaction {
+  emoji: string;
+  count: number;
+  mine: boolean;
+}
+
+export interface SearchHit {
+  message: Message;
+  peer: Contact;
 }
 
 export interface Conversation {

@@ -1,6 +1,7 @@
 import { ApiError, api, upload } from '../api/http';
 import { hubErrorMessage } from '../api/liveConnection';
-import type { Limits, Media, Message, PresenceDelta, ReadUpTo, TypingEvent, User } from '../api/types';
+import type { Contact, Limits, Media, Message, Page, PresenceDelta, ReadUpTo, SearchHit, TypingEvent, User } from '../api/types';
+import { Attention } from './attention';
 import { ConversationList } from './conversations';
 import { PeopleDirectory } from './directory';
 import { LiveLink } from './liveLink';
@@ -29,11 +30,12 @@ export class ChatClient {
   private readonly directory: PeopleDirectory;
   private readonly presence: PresenceBoard;
   private readonly outbox: Outbox;
+  private readonly attention: Attention;
   private readonly typingSentAt: Record<string, number> = {};
   private readonly markingRead: Record<string, number> = {};
 
   constructor(me: User, limits: Limits, onSignedOut: () => void) {
-    this.store = new ChatStore(me, limits);
+    this.store = new ChatStore(me, limits, Attention.loadMuted());
     this.session = new Session(this.store, () => {
       this.dispose();
       onSignedOut();
@@ -44,6 +46,7 @@ export class ChatClient {
     this.directory = new PeopleDirectory(this.store);
     this.presence = new PresenceBoard(this.store);
     this.outbox = new Outbox((entry) => this.deliver(entry), () => this.live.isConnected);
+    this.attention = new Attention(this.store, (peerId) => (location.hash = `#/c/${encodeURIComponent(peerId)}`));
   }
 
   subscribe = (listener: () => void) => this.store.subscribe(listener);
@@ -72,6 +75,7 @@ export class ChatClient {
     this.conversations.dispose();
     this.presence.dispose();
     this.threads.dispose();
+    this.attention.dispose();
   }
 
   // ---- Conversations, people, threads
@@ -105,10 +109,50 @@ export class ChatClient {
   // ---- Writing
 
   /** Shows a message at once (pending) and puts it in the outbox; an image uploads when it goes out. */
-  async send(peerId: string, text: string | null, file?: File) {
+  async send(peerId: string, text: string | null, file?: File, replyTo?: Message) {
     const clientMessageId = newId();
-    await this.threads.write(peerId, clientMessageId, text, file);
+    await this.threads.write(peerId, clientMessageId, text, file, replyTo && quoteOf(replyTo));
     this.outbox.add({ peerId, clientMessageId });
+  }
+
+  /** Adds or removes my reaction; both sides get the message again, live. */
+  async react(message: Message, emoji: string, on: boolean) {
+    const path = `/api/messages/${encodeURIComponent(message.id)}/reactions/${encodeURIComponent(emoji)}`;
+    this.onMessage(await api<Message>(on ? 'PUT' : 'DELETE', path), false);
+  }
+
+  /** Loads older pages until the message with this seq is here (to show a quoted original or a search hit). */
+  async reveal(peerId: string, seq: number) {
+    await this.openThread(peerId);
+    await this.threads.loadUntil(peerId, seq).catch(this.onLoadError);
+  }
+
+  // ---- Blocking and search
+
+  async block(peerId: string, blocked: boolean) {
+    await api<void>(blocked ? 'PUT' : 'DELETE', `/api/users/${encodeURIComponent(peerId)}/block`);
+    this.store.set((s) => {
+      const contact = s.contacts[peerId];
+      return contact ? { contacts: { ...s.contacts, [peerId]: { ...contact, blocked } } } : {};
+    });
+    this.refreshConversations();
+    this.directory.reload().catch(this.onLoadError);
+  }
+
+  mute(peerId: string, muted: boolean) {
+    this.attention.setMuted(peerId, muted);
+  }
+
+  blockedPeople() {
+    return api<Contact[]>('GET', '/api/users/blocked');
+  }
+
+  /** My messages holding every word of the query (one conversation with peerId), newest first. */
+  searchMessages(query: string, peerId?: string, before?: string) {
+    const params = new URLSearchParams({ q: query });
+    if (peerId) params.set('peerId', peerId);
+    if (before) params.set('before', before);
+    return api<Page<SearchHit>>('GET', `/api/search/messages?${params}`);
   }
 
   /** Sends again under the same clientMessageId: a send that did reach the server is not stored twice. */
@@ -185,7 +229,8 @@ export class ChatClient {
         mediaId = media.id;
         this.threads.patchLocal(peerId, clientMessageId, { mediaId });
       }
-      const sent = await this.live.connection.invoke<Message>('SendMessage', peerId, { clientMessageId, text: message.text, mediaId });
+      const sent = await this.live.connection.invoke<Message>('SendMessage', peerId,
+        { clientMessageId, text: message.text, mediaId, replyToId: message.replyTo?.id ?? null });
       this.onMessage(sent, false);
       return 'sent';
     } catch (error) {
@@ -205,6 +250,12 @@ export class ChatClient {
     if (pushed && message.senderId !== me) {
       this.live.connection.send('ConfirmDelivery', message.id, message.createdAt).catch(() => undefined);
     }
+    const isNew = pushed && message.senderId !== me && !this.threads.local(peerId, message.clientMessageId)
+      && !this.threads.get(peerId)?.messages.confirmed.some((m) => m.id === message.id);
+    if (isNew) {
+      const viewing = document.visibilityState === 'visible' && location.hash.startsWith(`#/c/${encodeURIComponent(peerId)}`);
+      this.attention.arrived(message, this.getState().contacts[peerId]?.fullName ?? 'New message', viewing);
+    }
     if (message.senderId === me) this.threads.release(peerId, message.clientMessageId);
     if (this.threads.isOpen(peerId) && !this.threads.received(peerId, message)) return; // already had it
     if (message.senderId === peerId) this.presence.stoppedTyping(peerId);
@@ -214,6 +265,10 @@ export class ChatClient {
   private readonly onLoadError = (error: unknown) => {
     if (error instanceof ApiError && error.status === 401) void this.session.hasEnded();
   };
+}
+
+function quoteOf(m: Message): NonNullable<Message['replyTo']> {
+  return { id: m.id, seq: m.seq, senderId: m.senderId, text: m.deleted ? null : m.text, hasImage: !m.deleted && m.image !== null, deleted: m.deleted };
 }
 
 /** A v4 UUID; crypto.randomUUID exists only on secure origins, getRandomValues everywhere. */

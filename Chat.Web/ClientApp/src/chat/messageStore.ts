@@ -12,6 +12,8 @@ export type { Message };
 export interface LocalMessage {
   clientMessageId: string;
   text: string | null;
+  /** The message it replies to (shown quoted while it is on its way). */
+  replyTo?: Message['replyTo'];
   mediaId: string | null;
   status: 'pending' | 'failed';
   /** An image not uploaded yet: shown from the local file, at its size, with upload progress. */
@@ -50,7 +52,10 @@ export function receive(state: ConversationState, ...messages: Message[]): Conve
   for (const message of messages) {
     const index = confirmed.findIndex((m) => m.id === message.id);
     if (index >= 0) {
-      if (isNewer(message, confirmed[index])) confirmed = confirmed.map((m, i) => (i === index ? message : m));
+      if (isNewer(message, confirmed[index])) {
+        confirmed = confirmed.map((m, i) => (i === index ? message : m));
+        confirmed = requote(confirmed, message);
+      }
     } else {
       confirmed = insertBySeq(confirmed, message);
     }
@@ -91,7 +96,25 @@ export function discard(state: ConversationState, clientMessageId: string): Conv
 
 function isNewer(candidate: Message, current: Message): boolean {
   if (candidate.deleted !== current.deleted) return candidate.deleted;
-  return (candidate.editedAt ?? '') > (current.editedAt ?? '');
+  if ((candidate.editedAt ?? '') !== (current.editedAt ?? '')) return (candidate.editedAt ?? '') > (current.editedAt ?? '');
+  // Reactions carry no version: the copy that arrives last is the newer (pushes follow each change).
+  return !sameReactions(candidate.reactions, current.reactions);
+}
+
+function sameReactions(a: Message['reactions'], b: Message['reactions']) {
+  const x = a ?? [];
+  const y = b ?? [];
+  return x.length === y.length && x.every((r, i) => r.emoji === y[i].emoji && r.count === y[i].count && r.mine === y[i].mine);
+}
+
+/** An original edited or deleted: the replies quoting it show it as it is now. */
+function requote(confirmed: Message[], original: Message): Message[] {
+  if (!confirmed.some((m) => m.replyTo?.id === original.id)) return confirmed;
+  const quote = {
+    id: original.id, seq: original.seq, senderId: original.senderId,
+    text: original.deleted ? null : original.text, hasImage: !original.deleted && original.image !== null, deleted: original.deleted,
+  };
+  return confirmed.map((m) => (m.replyTo?.id === original.id ? { ...m, replyTo: quote } : m));
 }
 
 function insertBySeq(messages: Message[], message: Message): Message[] {

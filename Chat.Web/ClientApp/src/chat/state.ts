@@ -49,6 +49,8 @@ export interface ChatState {
   threads: Record<string, Thread>;
   /** Until when (epoch ms) each peer shows as typing. */
   typingUntil: Record<string, number>;
+  /** Peers whose conversations draw no attention (no notification, not in the title's count). */
+  muted: string[];
 }
 
 type Changes = Partial<ChatState> | ((state: ChatState) => Partial<ChatState>);
@@ -59,7 +61,7 @@ export class ChatStore {
   private readonly listeners = new Set<() => void>();
   private closed = false;
 
-  constructor(me: User, limits: Limits) {
+  constructor(me: User, limits: Limits, muted: string[] = []) {
     this.state = {
       me,
       limits,
@@ -71,6 +73,7 @@ export class ChatStore {
       reads: {},
       threads: {},
       typingUntil: {},
+      muted,
     };
   }
 

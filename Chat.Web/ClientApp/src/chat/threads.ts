@@ -49,6 +49,18 @@ export class Threads {
     }
   }
 
+  /** Older pages until the message with this seq is loaded (or the beginning is reached). */
+  async loadUntil(peerId: string, seq: number) {
+    for (;;) {
+      const thread = this.get(peerId);
+      if (!thread || thread.status !== 'ready' || !thread.hasOlder) return;
+      const first = thread.messages.confirmed[0];
+      if (first && first.seq <= seq) return;
+      await this.loadOlder(peerId);
+      if (this.get(peerId)?.messages.confirmed[0] === first) return; // nothing came (a load in flight elsewhere)
+    }
+  }
+
   /** Everything after the safe catch-up point of every open conversation (after a reconnect). */
   async catchUpAll() {
     await Promise.all(Object.keys(this.store.getState().threads).map((peerId) => this.catchUp(peerId)));
@@ -78,14 +90,14 @@ export class Threads {
   }
 
   /** The user wrote a message: shown at once, pending, under its clientMessageId. */
-  async write(peerId: string, clientMessageId: string, text: string | null, file?: File) {
+  async write(peerId: string, clientMessageId: string, text: string | null, file?: File, replyTo?: Message['replyTo']) {
     let preview: messages.LocalMessage['preview'];
     if (file) {
       const url = URL.createObjectURL(file);
       preview = { url, ...(await imageSize(url)), progress: 0 };
       this.files.set(clientMessageId, file);
     }
-    this.update(peerId, (t) => ({ ...t, messages: messages.write(t.messages, { clientMessageId, text, mediaId: null, preview }) }));
+    this.update(peerId, (t) => ({ ...t, messages: messages.write(t.messages, { clientMessageId, text, mediaId: null, preview, replyTo }) }));
   }
 
   local(peerId: string, clientMessageId: string) {

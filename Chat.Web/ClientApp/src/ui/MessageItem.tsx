@@ -1,15 +1,26 @@
 import { memo, useState, type KeyboardEvent } from 'react';
-import type { Image, Message } from '../api/types';
+import type { Image, Message, ReplyPreview } from '../api/types';
 import type { ChatClient } from '../chat/chatClient';
 import type { LocalMessage } from '../chat/messageStore';
 import { formatTime } from './format';
 import { Icon } from './Icon';
 import { RichText } from './RichText';
 
+/** The reactions offered first; any other emoji can be typed. */
+export const reactionPalette = ['👍', '❤️', '😂', '😮', '😢', '🙏'];
+
 interface Props {
   client: ChatClient;
   message: Message;
   mine: boolean;
+  /** Whose name a quote of the peer's message shows. */
+  peerName: string;
+  /** Blocked either way: no reactions (the server would refuse them). */
+  canReact: boolean;
+  onReply: (message: Message) => void;
+  onShowOriginal: (seq: number) => void;
+  /** Just shown on purpose (a quote's original, a search hit). */
+  highlighted?: boolean;
   /** The peer has read it (peerReadSeq ≥ seq): ✓✓ instead of ✓. */
   read: boolean;
   maxTextLength: number;
@@ -23,14 +34,24 @@ interface Props {
  * it re-renders only when its own message or receipt changes, not on every change of the thread
  * (an upload's progress, a presence change).
  */
-export const MessageItem = memo(function MessageItem({ client, message: m, mine, read, maxTextLength, editing, onEdit, onOpenImage }: Props) {
+export const MessageItem = memo(function MessageItem({
+  client, message: m, mine, peerName, canReact, onReply, onShowOriginal, highlighted, read, maxTextLength, editing, onEdit, onOpenImage,
+}: Props) {
   const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const [picking, setPicking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const act = (action: Promise<void>) => action.then(() => setError(null), (e: Error) => setError(e.message));
+  const react = (emoji: string, on: boolean) => {
+    setPicking(false);
+    void act(client.react(m, emoji, on));
+  };
+  const reactions = m.reactions ?? [];
 
   return (
-    <li className={`message ${mine ? 'mine' : 'theirs'}`} data-testid="message" data-seq={m.seq} data-status="sent">
+    <li className={`message ${mine ? 'mine' : 'theirs'}${highlighted ? ' highlighted' : ''}`} data-testid="message" data-seq={m.seq} data-id={m.id} data-status="sent">
       <div className="bubble">
+        {m.replyTo && !m.deleted && <Quote quote={m.replyTo} mine={m.replyTo.senderId === m.senderId ? mine : !mine}
+                                           peerName={peerName} onClick={() => onShowOriginal(m.replyTo!.seq)} />}
         {m.deleted ? <p className="text deleted">This message was deleted.</p> : editing ? (
           <EditBox initial={m.text ?? ''} maxLength={maxTextLength} onCancel={() => onEdit(null)}
                    onSave={(text) => act(client.edit(m, text).then(() => onEdit(null)))} />
@@ -51,9 +72,24 @@ export const MessageItem = memo(function MessageItem({ client, message: m, mine,
         </p>
         {error && <p className="field-error" role="alert">{error}</p>}
       </div>
-      {mine && !m.deleted && !editing && (
+      {reactions.length > 0 && !m.deleted && (
+        <ul className="reactions" aria-label="Reactions" data-testid="reactions">
+          {reactions.map((r) => (
+            <li key={r.emoji}>
+              <button type="button" className={r.mine ? 'reaction mine' : 'reaction'} aria-pressed={r.mine} disabled={!canReact}
+                      aria-label={`${r.emoji} ${r.count}${r.mine ? ', yours' : ''}`} onClick={() => react(r.emoji, !r.mine)}>
+                {r.emoji} <span className="count">{r.count}</span>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {picking && <ReactionPicker onPick={(emoji) => react(emoji, !reactions.some((r) => r.emoji === emoji && r.mine))} onClose={() => setPicking(false)} />}
+      {!m.deleted && !editing && (
         <div className="actions">
-          {confirmingDelete ? (
+          <button type="button" className="link" onClick={() => onReply(m)}>Reply</button>
+          {canReact && <button type="button" className="link" aria-expanded={picking} onClick={() => setPicking(!picking)}>React</button>}
+          {mine && (confirmingDelete ? (
             <>
               <span>Delete for everyone?</span>
               <button type="button" className="link danger" onClick={() => act(client.remove(m))}>Delete</button>
@@ -64,25 +100,54 @@ export const MessageItem = memo(function MessageItem({ client, message: m, mine,
               {m.text !== null && <button type="button" className="link" onClick={() => onEdit(m.id)}>Edit</button>}
               <button type="button" className="link" onClick={() => setConfirmingDelete(true)}>Delete</button>
             </>
-          )}
+          ))}
         </div>
       )}
     </li>
   );
 });
 
+/** The quoted original of a reply: who wrote it and its start, or that it is a photo or gone. Click: show it. */
+export function Quote({ quote, mine, peerName, onClick }: { quote: ReplyPreview; mine: boolean; peerName: string; onClick?: () => void }) {
+  const body = quote.deleted ? 'Deleted message' : quote.text ?? (quote.hasImage ? 'Photo' : '');
+  return (
+    <button type="button" className="quote" data-testid="quote" onClick={onClick} disabled={!onClick || quote.deleted}
+            aria-label={`Reply to ${mine ? 'you' : peerName}: ${body}`}>
+      <span className="quote-author">{mine ? 'You' : peerName}</span>
+      <span className={quote.deleted ? 'quote-text deleted' : 'quote-text'}>{quote.hasImage && !quote.deleted && <Icon name="photo" />} {body}</span>
+    </button>
+  );
+}
+
+/** The palette, and a field for any other emoji. */
+function ReactionPicker({ onPick, onClose }: { onPick: (emoji: string) => void; onClose: () => void }) {
+  const [other, setOther] = useState('');
+  return (
+    <div className="reaction-picker" role="dialog" aria-label="Choose a reaction" onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      {reactionPalette.map((emoji) => (
+        <button key={emoji} type="button" className="emoji" aria-label={`React ${emoji}`} onClick={() => onPick(emoji)}>{emoji}</button>
+      ))}
+      <form onSubmit={(e) => { e.preventDefault(); if (other.trim()) onPick(other.trim()); }}>
+        <input aria-label="Another emoji" placeholder="🙂" value={other} maxLength={16} size={3} onChange={(e) => setOther(e.target.value)} />
+      </form>
+    </div>
+  );
+}
+
 interface LocalProps {
   message: LocalMessage;
   client: ChatClient;
   peerId: string;
+  peerName: string;
 }
 
 /** The user's own message on its way (pending) or refused (failed, with Retry and Discard). */
-export const LocalMessageItem = memo(function LocalMessageItem({ message: m, client, peerId }: LocalProps) {
+export const LocalMessageItem = memo(function LocalMessageItem({ message: m, client, peerId, peerName }: LocalProps) {
   const uploading = m.preview && !m.mediaId && m.status === 'pending';
   return (
     <li className="message mine local" data-testid="message" data-status={m.status} data-client-id={m.clientMessageId}>
       <div className="bubble">
+        {m.replyTo && <Quote quote={m.replyTo} mine={m.replyTo.senderId !== peerId} peerName={peerName} />}
         {m.preview && (
           <div className="thumbnail" style={box(m.preview)}>
             <img src={m.preview.url} alt="Image being sent" />

@@ -36,7 +36,7 @@ export function Messenger({ client }: { client: ChatClient }) {
       <ConnectionBanner connectivity={connectivity} />
       <Sidebar client={client} selectedPeerId={route.kind === 'conversation' ? route.peerId : null} />
       <main className="main">
-        {route.kind === 'conversation' && <ConversationView key={route.peerId} client={client} peerId={route.peerId} />}
+        {route.kind === 'conversation' && <ConversationView key={route.peerId} client={client} peerId={route.peerId} focusSeq={route.focusSeq} />}
         {route.kind === 'profile' && <ProfilePage client={client} />}
         {route.kind === 'home' && (
           <div className="empty-state">

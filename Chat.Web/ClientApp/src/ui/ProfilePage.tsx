@@ -1,11 +1,13 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
+import type { Contact } from '../api/types';
+import { Attention } from '../chat/attention';
 import type { ChatClient } from '../chat/chatClient';
 import { ApiError } from '../api/http';
 import { Avatar } from './Avatar';
 import { useChat } from './useChat';
 import { imageFileError } from '../chat/imageFiles';
 
-/** Name and avatar; log out here or everywhere. */
+/** Name and avatar, notifications, the people blocked; log out here or everywhere. */
 export function ProfilePage({ client }: { client: ChatClient }) {
   const me = useChat(client, (s) => s.me);
   const limits = useChat(client, (s) => s.limits);
@@ -55,10 +57,60 @@ export function ProfilePage({ client }: { client: ChatClient }) {
       </form>
       <p className="hint">Signed in as {me.email}</p>
       {status && <p className={status.kind === 'error' ? 'form-error' : 'saved'} role="status">{status.text}</p>}
+      <Notifications />
+      <BlockedPeople client={client} />
       <div className="session-actions">
         <button type="button" onClick={() => void run(client.logOut(false), '')}>Log out</button>
         <button type="button" className="danger" onClick={() => void run(client.logOut(true), '')}>Log out everywhere</button>
       </div>
+    </section>
+  );
+}
+
+function Notifications() {
+  const [on, setOn] = useState(Attention.notificationsWanted());
+  const [refused, setRefused] = useState(false);
+  const supported = 'Notification' in window;
+  const change = async (wanted: boolean) => {
+    const done = await Attention.setNotifications(wanted);
+    setRefused(!done);
+    setOn(done && wanted);
+  };
+  return (
+    <section className="profile-section" aria-labelledby="notifications-heading">
+      <h3 id="notifications-heading">Notifications</h3>
+      <label className="checkbox">
+        <input type="checkbox" checked={on} disabled={!supported} onChange={(e) => void change(e.target.checked)} />
+        Show a notification when a message arrives while I look elsewhere
+      </label>
+      {!supported && <p className="hint">This browser does not show notifications.</p>}
+      {refused && <p className="form-error" role="alert">The browser refused: allow notifications for this site in its settings.</p>}
+      <p className="hint">Mute a conversation from its header to leave it out.</p>
+    </section>
+  );
+}
+
+function BlockedPeople({ client }: { client: ChatClient }) {
+  const [people, setPeople] = useState<Contact[] | null>(null);
+  useEffect(() => void client.blockedPeople().then(setPeople, () => setPeople([])), [client]);
+  const unblock = async (id: string) => {
+    await client.block(id, false);
+    setPeople((current) => current?.filter((p) => p.id !== id) ?? null);
+  };
+  return (
+    <section className="profile-section" aria-labelledby="blocked-heading">
+      <h3 id="blocked-heading">Blocked people</h3>
+      {people === null ? <p className="hint">Loading…</p> : people.length === 0 ? <p className="hint">You have not blocked anyone.</p> : (
+        <ul className="list" data-testid="blocked-people">
+          {people.map((p) => (
+            <li key={p.id} className="row">
+              <Avatar name={p.fullName} url={p.avatarUrl} />
+              <span className="row-body"><span className="row-title">{p.fullName}</span></span>
+              <button type="button" className="link" onClick={() => void unblock(p.id)}>Unblock</button>
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

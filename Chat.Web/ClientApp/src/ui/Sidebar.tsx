@@ -3,6 +3,7 @@ import type { Contact, Conversation } from '../api/types';
 import type { ChatClient, Presence } from '../chat/chatClient';
 import { Avatar } from './Avatar';
 import { Icon } from './Icon';
+import { MessageSearch } from './MessageSearch';
 import { formatWhen, presenceText } from './format';
 import { conversationHref } from './routes';
 import { useChat } from './useChat';
@@ -35,6 +36,7 @@ export function Sidebar({ client, selectedPeerId }: Props) {
 
   return (
     <nav className="sidebar" aria-label="Conversations and people">
+      <MessageSearch client={client} />
       <section aria-labelledby="conversations-heading">
         <h2 id="conversations-heading">Conversations</h2>
         {conversations === null ? <Skeletons /> : conversations.length === 0
@@ -67,7 +69,7 @@ export function Sidebar({ client, selectedPeerId }: Props) {
                     <Avatar name={c.fullName} url={c.avatarUrl} online={presenceOf(c)?.online} />
                     <span className="row-body">
                       <span className="row-title">{c.fullName}</span>
-                      <span className="row-sub">{presenceText(presenceOf(c))}</span>
+                      <span className="row-sub">{c.blocked ? 'Blocked' : presenceText(presenceOf(c))}</span>
                     </span>
                   </a>
                 </li>
@@ -99,7 +101,7 @@ function ConversationRow({ conversation: c, me, presence, selected }: { conversa
             {last && <time className="row-time" dateTime={last.createdAt}>{formatWhen(last.createdAt)}</time>}
           </span>
           <span className="row-sub">
-            <span className="preview">{last?.image && !last.deleted && <Icon name="photo" />} {preview}</span>
+            <span className="preview">{c.peer.blocked ? <em>Blocked · </em> : null}{last?.image && !last.deleted && <Icon name="photo" />} {preview}</span>
             {c.unreadCount > 0 && !selected && (
               <span className="badge" data-testid="unread" aria-label={`${c.unreadCount} unread`}>{c.unreadCount}</span>
             )}

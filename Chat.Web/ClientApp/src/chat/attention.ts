@@ -1,0 +1,91 @@
+import type { Message } from '../api/types';
+import type { ChatStore } from './state';
+
+const notifyKey = 'chat.notifications';
+const mutedKey = 'chat.muted';
+
+/**
+ * Drawing the user back when a message arrives elsewhere: the tab's title counts unread
+ * messages and its icon gets a dot; with the user's leave (a setting, then the browser's
+ * permission), a notification that opens the conversation. A muted conversation does none of
+ * it. Settings are kept in this browser (localStorage).
+ */
+export class Attention {
+  private readonly unsubscribe: () => void;
+  private shownTitle = '';
+
+  constructor(private readonly store: ChatStore, private readonly openConversation: (peerId: string) => void) {
+    this.unsubscribe = store.subscribe(() => this.showUnread());
+  }
+
+  static loadMuted(): string[] {
+    try {
+      const muted: unknown = JSON.parse(localStorage.getItem(mutedKey) ?? '[]');
+      return Array.isArray(muted) ? muted.filter((id): id is string => typeof id === 'string') : [];
+    } catch {
+      return [];
+    }
+  }
+
+  static notificationsWanted(): boolean {
+    return localStorage.getItem(notifyKey) === 'on' && 'Notification' in window && Notification.permission === 'granted';
+  }
+
+  /** Asks the browser's permission when turning on; false when it was refused. */
+  static async setNotifications(on: boolean): Promise<boolean> {
+    if (on && 'Notification' in window && Notification.permission !== 'granted') {
+      if ((await Notification.requestPermission()) !== 'granted') return false;
+    }
+    localStorage.setItem(notifyKey, on ? 'on' : 'off');
+    return true;
+  }
+
+  setMuted(peerId: string, muted: boolean) {
+    this.store.set((s) => {
+      const next = muted ? [...new Set([...s.muted, peerId])] : s.muted.filter((id) => id !== peerId);
+      localStorage.setItem(mutedKey, JSON.stringify(next));
+      return { muted: next };
+    });
+  }
+
+  /** A message pushed by a peer: a notification, unless the user is looking at that conversation or muted it. */
+  arrived(message: Message, peerName: string, viewing: boolean) {
+    if (viewing || this.store.getState().muted.includes(message.senderId) || !Attention.notificationsWanted()) return;
+    const body = message.text ?? (message.image ? 'Photo' : '');
+    const notification = new Notification(peerName, { body, tag: message.conversationId });
+    notification.onclick = () => {
+      window.focus();
+      this.openConversation(message.senderId);
+      notification.close();
+    };
+  }
+
+  dispose() {
+    this.unsubscribe();
+    document.title = 'Chat';
+    setFavicon(false);
+  }
+
+  private showUnread() {
+    const { conversations, muted } = this.store.getState();
+    const unread = (conversations ?? []).filter((c) => !muted.includes(c.peer.id)).reduce((sum, c) => sum + c.unreadCount, 0);
+    const title = unread > 0 ? `(${unread}) Chat` : 'Chat';
+    if (title === this.shownTitle) return;
+    this.shownTitle = title;
+    document.title = title;
+    setFavicon(unread > 0);
+  }
+}
+
+function setFavicon(dot: boolean) {
+  let link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
+  if (!link) {
+    link = document.createElement('link');
+    link.rel = 'icon';
+    document.head.appendChild(link);
+  }
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M4 6h24v16H12l-6 5v-5H4z" fill="#3b82f6"/>${
+    dot ? '<circle cx="25" cy="7" r="6" fill="#ef4444" stroke="#fff" stroke-width="2"/>' : ''}</svg>`;
+  link.href = `data:image/svg+xml,${encodeURIComponent(svg)}`;
+  link.dataset.unread = String(dot);
+}
