@@ -55,9 +55,11 @@ export function MessageSearch({ client }: { client: ChatClient }) {
                       {peer.fullName}
                       <time className="row-time" dateTime={m.createdAt}>{formatWhen(m.createdAt)}</time>
                     </span>
-                    <span className="row-sub snippet">
-                      {m.senderId === me ? 'You: ' : ''}
-                      {snippet(m.text ?? '', words).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : <span key={i}>{part.text}</span>))}
+                    <span className="row-sub">
+                      <span className="snippet">
+                        {m.senderId === me ? 'You: ' : ''}
+                        {snippet(m.text ?? '', words).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : part.text))}
+                      </span>
                     </span>
                   </span>
                 </a>
