@@ -19,6 +19,12 @@ public sealed class TraceSamplingOptions
 
     /// <summary>A span that takes at least this long is exported even when its trace was not sampled.</summary>
     public int SlowSpanMilliseconds { get; set; } = 500;
+
+    /// <summary>
+    /// Names of operations too frequent and too dull to spend the budget on (a client's delivery
+    /// receipt after every message): like background work, exported only when they fail or are slow.
+    /// </summary>
+    public List<string> QuietOperations { get; set; } = [];
 }
 
 /// <summary>
@@ -44,7 +50,10 @@ public sealed class BudgetedSampler(TraceSamplingOptions options, TimeProvider t
                 ? new SamplingResult(SamplingDecision.RecordAndSample)
                 : new SamplingResult(SamplingDecision.RecordOnly);
         }
-        if (parameters.Kind == ActivityKind.Client) return new SamplingResult(SamplingDecision.RecordOnly);
+        if (parameters.Kind == ActivityKind.Client || options.QuietOperations.Contains(parameters.Name))
+        {
+            return new SamplingResult(SamplingDecision.RecordOnly);
+        }
         return new SamplingResult(TakeToken() ? SamplingDecision.RecordAndSample : SamplingDecision.RecordOnly);
     }
 
@@ -68,7 +77,8 @@ public sealed class BudgetedSampler(TraceSamplingOptions options, TimeProvider t
 /// The tail of the sampling: a span whose trace was not sampled is exported anyway when it
 /// failed or was slow (its own span; the sampled traces show whole). Registered before the
 /// exporter, which exports what is marked recorded when it ends. A <c>HubException</c> is
-/// SignalR's answer to a client (invalid input, a limit, "try again"): not an error of ours.
+/// SignalR's answer to a client (invalid input, a limit, "try again"), and a 4xx is a client's
+/// mistake also where the web front passes it on (its HTTP client span): not errors of ours.
 /// </summary>
 public sealed class ExportFailedAndSlowSpans(TraceSamplingOptions options) : BaseProcessor<Activity>
 {
@@ -76,7 +86,8 @@ public sealed class ExportFailedAndSlowSpans(TraceSamplingOptions options) : Bas
 
     public override void OnEnd(Activity activity)
     {
-        if (activity.Status == ActivityStatusCode.Error && activity.GetTagItem("error.type") as string == HubExceptionType)
+        if (activity.Status == ActivityStatusCode.Error
+            && (activity.GetTagItem("error.type") as string == HubExceptionType || IsClientError(activity.GetTagItem("http.response.status_code"))))
         {
             activity.SetStatus(ActivityStatusCode.Unset);
         }
@@ -86,4 +97,11 @@ public sealed class ExportFailedAndSlowSpans(TraceSamplingOptions options) : Bas
             activity.ActivityTraceFlags |= ActivityTraceFlags.Recorded;
         }
     }
+
+    private static bool IsClientError(object? statusCode) => statusCode switch
+    {
+        int code => code is >= 400 and < 500,
+        string text => int.TryParse(text, out var code) && code is >= 400 and < 500,
+        _ => false,
+    };
 }

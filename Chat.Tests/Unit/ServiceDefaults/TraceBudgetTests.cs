@@ -28,7 +28,7 @@ public sealed class TraceBudgetTests : IDisposable
 
     public TraceBudgetTests()
     {
-        var options = new TraceSamplingOptions { TracesPerSecond = 2, SlowSpanMilliseconds = 500 };
+        var options = new TraceSamplingOptions { TracesPerSecond = 2, SlowSpanMilliseconds = 500, QuietOperations = ["ConfirmDelivery"] };
         _provider = Sdk.CreateTracerProviderBuilder()
             .AddSource(_source.Name)
             .SetSampler(new BudgetedSampler(options, _time))
@@ -108,6 +108,35 @@ public sealed class TraceBudgetTests : IDisposable
 
         var call = Assert.Single(_exported, a => a.DisplayName == "SendMessage");
         Assert.Equal(ActivityStatusCode.Unset, call.Status);
+    }
+
+    [Fact]
+    public void A_quiet_operation_spends_no_budget_and_is_exported_only_when_slow()
+    {
+        Request("ConfirmDelivery");
+        Request("ConfirmDelivery", a => a.SetEndTime(a.StartTimeUtc.AddSeconds(1)));
+        Request("request 1");
+        Request("request 2");
+
+        Assert.Equal(["ConfirmDelivery", "request 1 child", "request 1", "request 2 child", "request 2"], _exported.Select(a => a.DisplayName));
+    }
+
+    [Fact]
+    public void A_4xx_passed_on_by_a_client_span_is_the_clients_mistake_not_an_error()
+    {
+        using (var forwarded = _source.StartActivity("POST", ActivityKind.Client, default(ActivityContext)))
+        {
+            forwarded!.SetTag("http.response.status_code", 401);
+            forwarded.SetStatus(ActivityStatusCode.Error);
+        }
+        using (var failed = _source.StartActivity("POST", ActivityKind.Client, default(ActivityContext)))
+        {
+            failed!.SetTag("http.response.status_code", 503);
+            failed.SetStatus(ActivityStatusCode.Error);
+        }
+
+        var exported = Assert.Single(_exported); // the 401 is neither an error nor exported on its own
+        Assert.Equal((503, ActivityStatusCode.Error), ((int)exported.GetTagItem("http.response.status_code")!, exported.Status));
     }
 
     public void Dispose()
