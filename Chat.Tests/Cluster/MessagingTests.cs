@@ -15,19 +15,7 @@ public class MessagingTests(ClusterFixture cluster, Xunit.Abstractions.ITestOutp
     private Uri ReplicaA => cluster.ApiReplicas[0];
     private Uri ReplicaB => cluster.ApiReplicas[1];
 
-    private sealed record Person(UserDto User, ChatApiClient OnA, ChatApiClient OnB) : IDisposable
-    {
-        public string Id => User.Id;
-        public string Token => OnA.SessionToken!;
-        public void Dispose() { OnA.Dispose(); OnB.Dispose(); }
-    }
-
-    private async Task<Person> NewPersonAsync(string name)
-    {
-        var onA = ChatApiClient.For(ReplicaA);
-        var user = await onA.NewUserAsync(name);
-        return new Person(user, onA, ChatApiClient.For(ReplicaB).WithSession(onA.SessionToken!));
-    }
+    private Task<ReplicaPerson> NewPersonAsync(string name) => ReplicaPerson.SignUpAsync(cluster, name);
 
     private static object Send(string text, string? clientMessageId = null) =>
         new { clientMessageId = clientMessageId ?? Guid.NewGuid().ToString(), text };

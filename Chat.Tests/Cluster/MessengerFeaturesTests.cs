@@ -13,19 +13,7 @@ public class MessengerFeaturesTests(ClusterFixture cluster)
     private Uri ReplicaA => cluster.ApiReplicas[0];
     private Uri ReplicaB => cluster.ApiReplicas[1];
 
-    private sealed record Person(UserDto User, ChatApiClient OnA, ChatApiClient OnB) : IDisposable
-    {
-        public string Id => User.Id;
-        public string Token => OnA.SessionToken!;
-        public void Dispose() { OnA.Dispose(); OnB.Dispose(); }
-    }
-
-    private async Task<Person> NewPersonAsync(string name)
-    {
-        var onA = ChatApiClient.For(ReplicaA);
-        var user = await onA.NewUserAsync(name);
-        return new Person(user, onA, ChatApiClient.For(ReplicaB).WithSession(onA.SessionToken!));
-    }
+    private Task<ReplicaPerson> NewPersonAsync(string name) => ReplicaPerson.SignUpAsync(cluster, name);
 
     private static async Task<(HttpStatusCode Status, FullMessageDto? Message)> SendAsync(
         ChatApiClient client, string peerId, string text, string? replyToId = null)
