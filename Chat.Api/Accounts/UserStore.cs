@@ -26,18 +26,8 @@ public sealed class UserStore(IMongoDatabase database)
     }
 
     /// <summary>Inserts the user; false when the email is taken.</summary>
-    public async Task<bool> TryCreateAsync(UserDocument user, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _users.InsertOneAsync(user, cancellationToken: cancellationToken);
-            return true;
-        }
-        catch (MongoException ex) when (ex.IsDuplicateKey())
-        {
-            return false;
-        }
-    }
+    public Task<bool> TryCreateAsync(UserDocument user, CancellationToken cancellationToken) =>
+        _users.TryInsertOneAsync(user, cancellationToken);
 
     public async Task<UserDocument?> FindByEmailAsync(string normalizedEmail, CancellationToken cancellationToken) =>
         await _users.Find(Filter.Eq(u => u.Email, normalizedEmail)).FirstOrDefaultAsync(cancellationToken);

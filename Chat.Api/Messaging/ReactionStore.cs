@@ -21,18 +21,8 @@ public sealed class ReactionStore(IMongoDatabase database)
             cancellationToken: cancellationToken);
 
     /// <summary>False when this person had this emoji on it already.</summary>
-    public async Task<bool> AddAsync(ReactionDocument reaction, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await _reactions.InsertOneAsync(reaction, cancellationToken: cancellationToken);
-            return true;
-        }
-        catch (MongoException ex) when (ex.IsDuplicateKey())
-        {
-            return false;
-        }
-    }
+    public Task<bool> AddAsync(ReactionDocument reaction, CancellationToken cancellationToken) =>
+        _reactions.TryInsertOneAsync(reaction, cancellationToken);
 
     /// <summary>False when there was nothing to remove.</summary>
     public async Task<bool> RemoveAsync(string messageId, string userId, string emoji, CancellationToken cancellationToken) =>

@@ -17,4 +17,18 @@ public static class MongoErrors
         MongoCommandException command => command.Code == DuplicateKey,
         _ => false,
     };
+
+    /// <summary>Inserts the document; false when a unique index refused it (it, or its twin, is already there).</summary>
+    public static async Task<bool> TryInsertOneAsync<T>(this IMongoCollection<T> collection, T document, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await collection.InsertOneAsync(document, cancellationToken: cancellationToken);
+            return true;
+        }
+        catch (MongoException ex) when (ex.IsDuplicateKey())
+        {
+            return false;
+        }
+    }
 }
