@@ -71,10 +71,13 @@ public static class ServiceDefaultsExtensions
                 .AddSource("Microsoft.AspNetCore.SignalR.Server")
                 .AddAspNetCoreInstrumentation(aspnet =>
                 {
-                    // Health probes would drown the interesting traces.
+                    // Health probes would drown the interesting traces. A WebSocket (the hub's
+                    // connection) is a request that lasts as long as the tab: its span would end
+                    // hours later and say nothing; each hub call has its own trace instead.
                     aspnet.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath)
+                        && !context.WebSockets.IsWebSocketRequest;
                     aspnet.EnrichWithHttpResponse = RequestTraceNames.Enrich;
                 })
                 .AddHttpClientInstrumentation());
