@@ -40,18 +40,19 @@ public sealed class BlockList(BlockStore store, UserStore users, IConnectionMult
     public Task<List<string>> BlockedByAsync(string userId, CancellationToken cancellationToken) => store.BlockedByAsync(userId, cancellationToken);
 
     /// <summary>Whether either of the two blocked the other (one Redis round trip once both sets are loaded).</summary>
-    public async Task<(bool IBlocked, bool BlockedMe)> BetweenAsync(string userId, string peerId)
+    public async Task<(bool IBlocked, bool BlockedMe)> BetweenAsync(string userId, string peerId, CancellationToken cancellationToken)
     {
         var db = redis.GetDatabase();
         var mine = db.SetContainsAsync(Key(userId), [Loaded, peerId]);
         var theirs = db.SetContainsAsync(Key(peerId), [Loaded, userId]);
         var (iBlocked, blockedMe) = (await mine, await theirs);
-        return (iBlocked[0] ? iBlocked[1] : (await LoadAsync(userId)).Contains(peerId),
-            blockedMe[0] ? blockedMe[1] : (await LoadAsync(peerId)).Contains(userId));
+        return (iBlocked[0] ? iBlocked[1] : (await LoadAsync(userId, cancellationToken)).Contains(peerId),
+            blockedMe[0] ? blockedMe[1] : (await LoadAsync(peerId, cancellationToken)).Contains(userId));
     }
 
     /// <summary>Why <paramref name="userId"/> may not message (react to, type at) <paramref name="peerId"/>; null when they may.</summary>
-    public async Task<ClientError?> RefusalAsync(string userId, string peerId) => await BetweenAsync(userId, peerId) switch
+    public async Task<ClientError?> RefusalAsync(string userId, string peerId, CancellationToken cancellationToken) =>
+        await BetweenAsync(userId, peerId, cancellationToken) switch
     {
         (_, BlockedMe: true) => new ClientError(StatusCodes.Status403Forbidden, "You can't message this person"),
         (IBlocked: true, _) => new ClientError(StatusCodes.Status403Forbidden, "You blocked this person",
@@ -78,19 +79,19 @@ public sealed class BlockList(BlockStore store, UserStore users, IConnectionMult
         string userId, IReadOnlyCollection<string> userIds, CancellationToken cancellationToken)
     {
         if (userIds.Count == 0) return ([], []);
-        var mine = await MineAsync(userId);
+        var mine = await MineAsync(userId, cancellationToken);
         return (userIds.Where(mine.Contains).ToHashSet(), await store.WhoBlockedAsync(userId, userIds, cancellationToken));
     }
 
-    private async Task<HashSet<string>> MineAsync(string userId)
+    private async Task<HashSet<string>> MineAsync(string userId, CancellationToken cancellationToken)
     {
         var members = await redis.GetDatabase().SetMembersAsync(Key(userId));
-        return members.Length > 0 ? members.Select(m => m.ToString()).Where(m => m != Loaded).ToHashSet() : await LoadAsync(userId);
+        return members.Length > 0 ? members.Select(m => m.ToString()).Where(m => m != Loaded).ToHashSet() : await LoadAsync(userId, cancellationToken);
     }
 
-    private async Task<HashSet<string>> LoadAsync(string userId)
+    private async Task<HashSet<string>> LoadAsync(string userId, CancellationToken cancellationToken)
     {
-        var blocked = await store.BlockedByAsync(userId, CancellationToken.None);
+        var blocked = await store.BlockedByAsync(userId, cancellationToken);
         var db = redis.GetDatabase();
         var batch = db.CreateBatch();
         var added = batch.SetAddAsync(Key(userId), [Loaded, .. blocked.Select(id => (RedisValue)id)]);

@@ -40,7 +40,7 @@ public sealed class MessageSender(
             .Check(request?.ReplyToId is null || ObjectId.TryParse(request.ReplyToId, out _), "replyToId", "replyToId is not a message id.");
         if (ClientError.From(errors) is { } invalid) return (null, invalid);
         if (await peers.CheckAsync(senderId, peerId, cancellationToken) is { } peerError) return (null, peerError);
-        if (await blocks.RefusalAsync(senderId, peerId!) is { } blocked) return (null, blocked);
+        if (await blocks.RefusalAsync(senderId, peerId!, cancellationToken) is { } blocked) return (null, blocked);
 
         var conversationId = ConversationIds.For(senderId, peerId!);
         // A reply quotes a message of this conversation (any other looks like none: 404).

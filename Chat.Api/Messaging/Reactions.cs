@@ -28,7 +28,7 @@ public sealed class Reactions(
             return (null, ClientError.NotFound("Message"));
         }
         var peerId = message.SenderId == userId ? message.RecipientId : message.SenderId;
-        if (await blocks.RefusalAsync(userId, peerId) is { } blocked) return (null, blocked);
+        if (await blocks.RefusalAsync(userId, peerId, cancellationToken) is { } blocked) return (null, blocked);
 
         bool changed;
         if (on)

@@ -24,7 +24,7 @@ public sealed class ReadMarks(MessageStore messages, PeerCheck peers, BlockList 
         // Only a mark that moved is announced: a repeated or older one changes nothing.
         if (await messages.MoveReadSeqAsync(conversationId, readerId, seq.Value, cancellationToken))
         {
-            var (iBlocked, blockedMe) = await blocks.BetweenAsync(readerId, peerId!);
+            var (iBlocked, blockedMe) = await blocks.BetweenAsync(readerId, peerId!, cancellationToken);
             await notifier.ReadMovedAsync(new ReadUpToEvent(conversationId, readerId, seq.Value), peerId!, peerSees: !iBlocked && !blockedMe);
         }
         return null;

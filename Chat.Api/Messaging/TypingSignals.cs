@@ -21,7 +21,7 @@ public sealed class TypingSignals(IConnectionMultiplexer redis, PeerCheck peers,
         var first = await redis.GetDatabase().StringSetAsync($"chat:typing:{userId}:{peerId}", 1, Interval, When.NotExists);
         if (!first) return null;
         if (await peers.CheckAsync(userId, peerId, cancellationToken) is { } peerError) return peerError;
-        if (await blocks.RefusalAsync(userId, peerId!) is { } blocked) return blocked;
+        if (await blocks.RefusalAsync(userId, peerId!, cancellationToken) is { } blocked) return blocked;
         await notifier.TypingAsync(new TypingEvent(ConversationIds.For(userId, peerId!), userId), peerId!);
         return null;
     }

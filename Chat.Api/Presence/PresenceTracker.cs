@@ -236,11 +236,12 @@ public sealed class PresenceTracker : BackgroundService
 
         // A user's presence is not shown to the people a block separates them from (either way).
         Dictionary<string, HashSet<string>> separated;
+        using var deadline = new CancellationTokenSource(DependencyFailures.RequestTimeout);
         try
         {
-            separated = await _blocks.SeparatedFromAsync(batch.Keys, CancellationToken.None);
+            separated = await _blocks.SeparatedFromAsync(batch.Keys, deadline.Token);
         }
-        catch (Exception ex) when (DependencyFailures.IsUnavailable(ex))
+        catch (Exception ex) when (DependencyFailures.IsUnavailable(ex) || (ex is OperationCanceledException && deadline.IsCancellationRequested))
         {
             // Not knowing who may see, nobody sees yet: sent on a later flush.
             _unsent = batch;
