@@ -11,7 +11,9 @@ namespace Chat.Api.Blocking;
 /// they unblock. History stays. Asked on every send, so each user's blocked set is kept in Redis
 /// (<c>chat:blocks:{userId}</c>, read back from MongoDB when absent, with a marker member so
 /// "loaded, empty" differs from "not loaded"): one Redis round trip answers both directions.
-/// A change deletes the copy; the next question loads it again.
+/// A change deletes the copy; the next question loads it again. (A narrow race remains: a copy
+/// read from MongoDB just before a change and written just after its delete stays stale until
+/// it expires.)
 /// </summary>
 public sealed class BlockList(BlockStore store, UserStore users, IConnectionMultiplexer redis, TimeProvider time)
 {
