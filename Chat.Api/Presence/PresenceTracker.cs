@@ -90,6 +90,8 @@ public sealed class PresenceTracker : BackgroundService
     private static RedisKey UserConnsKey(string userId) => $"{Prefix}user:{userId}";
     private static string Member(string instance, string connectionId) => $"{instance}|{connectionId}";
 
+    private static string ConnectionIdOf(RedisValue member) => member.ToString().Split('|')[^1];
+
     /// <summary>Registers a new connection; false (not registered) when the user already holds <paramref name="maxConnections"/>.</summary>
     public async Task<bool> ConnectedAsync(string connectionId, string userId, int maxConnections) =>
         await RegisterAsync(connectionId, userId, maxConnections) >= 0;
@@ -261,6 +263,6 @@ public sealed class PresenceTracker : BackgroundService
     {
         var db = _redis.GetDatabase();
         var members = await Task.WhenAll(userIds.Select(id => db.SetMembersAsync(UserConnsKey(id))));
-        return members.SelectMany(m => m).Select(m => m.ToString().Split('|')[^1]).ToList();
+        return members.SelectMany(m => m).Select(ConnectionIdOf).ToList();
     }
 }

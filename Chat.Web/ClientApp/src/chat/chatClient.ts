@@ -8,6 +8,7 @@ import { LiveLink } from './liveLink';
 import { Outbox, type DeliveryOutcome, type OutboxEntry } from './outbox';
 import { PresenceBoard } from './presence';
 import { Session } from './session';
+import { quoteOf } from './messageStore';
 import { ChatStore } from './state';
 import { Threads } from './threads';
 
@@ -250,8 +251,8 @@ export class ChatClient {
     if (pushed && message.senderId !== me) {
       this.live.connection.send('ConfirmDelivery', message.id, message.createdAt).catch(() => undefined);
     }
-    const isNew = pushed && message.senderId !== me && !this.threads.local(peerId, message.clientMessageId)
-      && !this.threads.get(peerId)?.messages.confirmed.some((m) => m.id === message.id);
+    // A peer's message seen for the first time (a repeated push of one already here draws nothing).
+    const isNew = pushed && message.senderId !== me && !this.threads.get(peerId)?.messages.confirmed.some((m) => m.id === message.id);
     if (isNew) {
       const viewing = document.visibilityState === 'visible' && location.hash.startsWith(`#/c/${encodeURIComponent(peerId)}`);
       this.attention.arrived(message, this.getState().contacts[peerId]?.fullName ?? 'New message', viewing);
@@ -265,10 +266,6 @@ export class ChatClient {
   private readonly onLoadError = (error: unknown) => {
     if (error instanceof ApiError && error.status === 401) void this.session.hasEnded();
   };
-}
-
-function quoteOf(m: Message): NonNullable<Message['replyTo']> {
-  return { id: m.id, seq: m.seq, senderId: m.senderId, text: m.deleted ? null : m.text, hasImage: !m.deleted && m.image !== null, deleted: m.deleted };
 }
 
 /** A v4 UUID; crypto.randomUUID exists only on secure origins, getRandomValues everywhere. */

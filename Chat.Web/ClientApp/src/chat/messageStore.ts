@@ -5,7 +5,7 @@
  * an arrival that changes nothing returns the very same state.
  */
 
-import type { Message } from '../api/types';
+import type { Message, ReplyPreview } from '../api/types';
 
 export type { Message };
 
@@ -107,13 +107,15 @@ function sameReactions(a: Message['reactions'], b: Message['reactions']) {
   return x.length === y.length && x.every((r, i) => r.emoji === y[i].emoji && r.count === y[i].count && r.mine === y[i].mine);
 }
 
+/** How a reply quotes a message (as the server's replyTo does): its text, whether it has a photo, or that it is gone. */
+export function quoteOf(m: Message): ReplyPreview {
+  return { id: m.id, seq: m.seq, senderId: m.senderId, text: m.deleted ? null : m.text, hasImage: !m.deleted && m.image !== null, deleted: m.deleted };
+}
+
 /** An original edited or deleted: the replies quoting it show it as it is now. */
 function requote(confirmed: Message[], original: Message): Message[] {
   if (!confirmed.some((m) => m.replyTo?.id === original.id)) return confirmed;
-  const quote = {
-    id: original.id, seq: original.seq, senderId: original.senderId,
-    text: original.deleted ? null : original.text, hasImage: !original.deleted && original.image !== null, deleted: original.deleted,
-  };
+  const quote = quoteOf(original);
   return confirmed.map((m) => (m.replyTo?.id === original.id ? { ...m, replyTo: quote } : m));
 }
 

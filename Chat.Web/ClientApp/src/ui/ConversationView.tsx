@@ -8,6 +8,7 @@ import { ImageViewer } from './ImageViewer';
 import { LocalMessageItem, MessageItem, Quote } from './MessageItem';
 import { useChat } from './useChat';
 import { imageFileError, imagesIn, shrinkImage } from '../chat/imageFiles';
+import { quoteOf } from '../chat/messageStore';
 
 interface Props {
   client: ChatClient;
@@ -275,7 +276,7 @@ const Composer = memo(forwardRef<ComposerHandle, ComposerProps>(function Compose
       <div className="composer-body">
         {replyTo && (
           <div className="replying" data-testid="replying-to">
-            <Quote quote={{ id: replyTo.id, seq: replyTo.seq, senderId: replyTo.senderId, text: replyTo.text, hasImage: replyTo.image !== null, deleted: replyTo.deleted }}
+            <Quote quote={quoteOf(replyTo)}
                    mine={replyTo.senderId === me} peerName={name} />
             <button type="button" className="link" aria-label="Cancel the reply" onClick={onCancelReply}>Cancel</button>
           </div>
