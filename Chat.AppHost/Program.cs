@@ -42,8 +42,7 @@ var frontKey = builder.AddParameter("front-key",
 // the API's GET /api/limits.
 var maxUploadBytes = builder.Configuration.GetValue("Media:MaxUploadBytes", 10L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-var api = builder.AddProject<Projects.Chat_Api>("api")
-    .WithReplicas(builder.Configuration.GetValue("Api:Replicas", 2))
+var apiReplicas = builder.AddApiReplicas(builder.Configuration.GetValue("Api:Replicas", 2), api => api
     .WithReference(redis).WaitFor(redis)
     .WithReference(chatdb).WaitFor(chatdb)
     .WithEnvironment("Auth__SigningKey", signingKey)
@@ -52,10 +51,10 @@ var api = builder.AddProject<Projects.Chat_Api>("api")
     .WithImageStorage(report)
     .WithTraceSampling(builder.Configuration, report)
     .WithRateLimitSettings(builder.Configuration, report)
-    .WithHttpHealthCheck("/health");
+    .WithHttpHealthCheck("/health"));
 
 var web = builder.AddProject<Projects.Chat_Web>("web")
-    .WithReference(api).WaitFor(api)
+    .WithApiReplicas(apiReplicas)
     .WithEnvironment("Security__FrontKey", frontKey)
     .WithEnvironment("Media__MaxUploadBytes", maxUploadBytes)
     .WithImageOrigins()
@@ -64,13 +63,16 @@ var web = builder.AddProject<Projects.Chat_Web>("web")
     .WithHttpHealthCheck("/health")
     .AnnounceUrl("Chat web front");
 
-// Browsers may change state and open the hub only from the web front's pages (deployed, the API
-// also recognises the front's public origin from the forwarded host and scheme).
-if (!builder.ExecutionContext.IsPublishMode) api.WithEnvironment("Security__AllowedOrigins__0", web.GetEndpoint("http"));
+foreach (var api in apiReplicas)
+{
+    // Browsers may change state and open the hub only from the web front's pages (deployed, the API
+    // also recognises the front's public origin from the forwarded host and scheme).
+    if (!builder.ExecutionContext.IsPublishMode) api.WithEnvironment("Security__AllowedOrigins__0", web.GetEndpoint("http"));
 
-// The API believes forwarded headers only from the web front, which proves itself (FrontProxy);
-// not from whoever reaches it, as the default for deployed projects would have it.
-if (builder.ExecutionContext.IsPublishMode) api.WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "false");
+    // The API believes forwarded headers only from the web front, which proves itself (FrontProxy);
+    // not from whoever reaches it, as the default for deployed projects would have it.
+    if (builder.ExecutionContext.IsPublishMode) api.WithEnvironment("ASPNETCORE_FORWARDEDHEADERS_ENABLED", "false");
+}
 
 report.LogOnStart(builder);
 builder.Build().Run();

@@ -11,7 +11,7 @@ app.UseSecurityHeaders();
 app.MapDefaultEndpoints();
 app.UseSpaStaticFiles();
 app.RejectOversizeBodies();
-app.MapReverseProxy();
+app.MapApiProxy();
 app.MapFallbackToFile("index.html");
 
 app.Run();

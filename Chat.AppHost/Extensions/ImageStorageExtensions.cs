@@ -16,11 +16,11 @@ public static class ImageStorageExtensions
         // shared by replicas. The URL is a secret azd asks for.
         if (builder.ExecutionContext.IsPublishMode)
         {
-            return api.WithEnvironment("CLOUDINARY_URL", builder.AddParameter("cloudinary-url", secret: true));
+            return api.WithEnvironment("CLOUDINARY_URL", SharedParameter(builder, () => builder.AddParameter(CloudinaryParameter, secret: true)));
         }
         if (!string.IsNullOrWhiteSpace(builder.Configuration["CLOUDINARY_URL"]))
         {
-            var cloudinary = builder.AddParameter("cloudinary-url", builder.Configuration["CLOUDINARY_URL"]!, secret: true);
+            var cloudinary = SharedParameter(builder, () => builder.AddParameter(CloudinaryParameter, builder.Configuration["CLOUDINARY_URL"]!, secret: true));
             report.Add("images", "Cloudinary (CLOUDINARY_URL)");
             return api.WithEnvironment("CLOUDINARY_URL", cloudinary);
         }
@@ -29,6 +29,14 @@ public static class ImageStorageExtensions
         report.Add("images", $"local store in {directory} (set CLOUDINARY_URL to use Cloudinary)");
         return api.WithEnvironment("Media__LocalPath", directory);
     }
+
+    private const string CloudinaryParameter = "cloudinary-url";
+
+    // One parameter for every API replica (each is its own resource when run locally).
+    private static IResourceBuilder<ParameterResource> SharedParameter(IDistributedApplicationBuilder builder, Func<IResourceBuilder<ParameterResource>> add) =>
+        builder.Resources.OfType<ParameterResource>().SingleOrDefault(p => p.Name == CloudinaryParameter) is { } existing
+            ? builder.CreateResourceBuilder(existing)
+            : add();
 
     /// <summary>
     /// The web front's pages may show images from Cloudinary when it stores them (their

@@ -22,7 +22,7 @@ public static class TraceSamplingExtensions
         foreach (var setting in Settings)
         {
             if (configuration[$"{Section}:{setting}"] is not { Length: > 0 } value) continue;
-            report.Add($"{project.Resource.Name} traces", $"{Section}:{setting}={value}");
+            report.Add("traces", $"{Section}:{setting}={value}");
             project.WithEnvironment($"{Section}__{setting}", value);
         }
         return project;

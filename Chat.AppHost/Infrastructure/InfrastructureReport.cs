@@ -13,7 +13,11 @@ public sealed class InfrastructureReport
 
     public IReadOnlyList<(LogLevel Level, string Resource, string Choice)> Lines => _lines;
 
-    public void Add(string resource, string choice) => _lines.Add((LogLevel.Information, resource, choice));
+    // Said once, though every API replica says it.
+    public void Add(string resource, string choice)
+    {
+        if (!_lines.Contains((LogLevel.Information, resource, choice))) _lines.Add((LogLevel.Information, resource, choice));
+    }
 
     public void Warn(string resource, string choice) => _lines.Add((LogLevel.Warning, resource, choice));
 

@@ -37,18 +37,21 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
             ],
             (options, _) => options.AllowUnsecuredTransport = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        var api = builder.CreateResourceBuilder(builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "api"));
-        // A short offline grace keeps presence tests quick; a reload still fits well within it.
-        api.WithEnvironment("Presence__OfflineGrace", "00:00:02");
-        // Uploaded images in a directory of this run, not the developer's .data/media.
-        api.WithEnvironment("Media__LocalPath", MediaDirectory);
-        // The suite signs up hundreds of users from one address and sends like a load test:
-        // limits raised as the load-test tool raises them (RateLimitTests checks the defaults).
-        foreach (var limit in RaisedRateLimits)
+        foreach (var replica in builder.Resources.OfType<ProjectResource>().Where(r => IsApiReplica(r.Name)).ToList())
         {
-            api.WithEnvironment($"RateLimits__{limit}__PermitLimit", "1000000");
+            var api = builder.CreateResourceBuilder(replica);
+            // A short offline grace keeps presence tests quick; a reload still fits well within it.
+            api.WithEnvironment("Presence__OfflineGrace", "00:00:02");
+            // Uploaded images in a directory of this run, not the developer's .data/media.
+            api.WithEnvironment("Media__LocalPath", MediaDirectory);
+            // The suite signs up hundreds of users from one address and sends like a load test:
+            // limits raised as the load-test tool raises them (RateLimitTests checks the defaults).
+            foreach (var limit in RaisedRateLimits)
+            {
+                api.WithEnvironment($"RateLimits__{limit}__PermitLimit", "1000000");
+            }
+            ConfigureApi(api);
         }
-        ConfigureApi(api);
 
         App = await builder.BuildAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
@@ -68,9 +71,12 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     public HttpClient CreateWebClient() => App.CreateHttpClient("web");
 
+    /// <summary>Run locally, the API's replicas are resources api-1 … api-N (the AppHost's ApiReplicaExtensions).</summary>
+    public static bool IsApiReplica(string resourceName) => resourceName.StartsWith("api-", StringComparison.Ordinal);
+
     /// <summary>
-    /// Each API replica's own address (behind the orchestrator's balancing proxy), so a test can
-    /// choose which replica serves a request.
+    /// Each API replica's own address (the web front balances them), so a test can choose which
+    /// replica serves a request.
     /// </summary>
     public IReadOnlyList<Uri> ApiReplicas => CurrentApiReplicas()
         .Select(r => r.Url)
@@ -79,7 +85,7 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
 
     // As they are now: a replica restarted by a test may listen elsewhere than at start.
     private IEnumerable<(string ResourceId, Uri Url)> CurrentApiReplicas() => Resources.Values
-        .Where(r => r.Resource.Name == "api")
+        .Where(r => IsApiReplica(r.Resource.Name))
         .Select(r => App.ResourceNotifications.TryGetCurrentState(r.ResourceId, out var now) ? now : r)
         .Select(r => (r.ResourceId, new Uri(r.Snapshot.EnvironmentVariables.Single(e => e.Name == "ASPNETCORE_URLS").Value!.Split(';')[0])));
 

@@ -21,24 +21,20 @@ public class ClusterTopologyTests(ClusterFixture cluster)
     {
         var states = cluster.Resources.Values.ToList();
 
-        Assert.Equivalent(new[] { "api", "chatdb", "mongo", "redis", "web" },
+        Assert.Equivalent(new[] { "api-1", "api-2", "chatdb", "mongo", "redis", "web" },
             states.Select(r => r.Resource.Name).Distinct().Order().ToArray());
-        Assert.Equal(2, states.Count(r => r.Resource.Name == "api"));
+        Assert.Equal(2, cluster.ApiReplicas.Count);
     }
 
     [Fact]
     public async Task Both_api_replicas_answer_health_with_mongodb_and_redis_healthy()
     {
-        using var api = cluster.App.CreateHttpClient("api");
+        using var http = new HttpClient();
         var seen = new Dictionary<string, JsonElement>();
 
-        // The orchestrator's proxy balances connections, so a fresh connection per request
-        // reaches the replicas in turn.
-        for (var attempt = 0; attempt < 20 && seen.Count < 2; attempt++)
+        foreach (var replica in cluster.ApiReplicas)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, "/health");
-            request.Headers.ConnectionClose = true;
-            using var response = await api.SendAsync(request);
+            using var response = await http.GetAsync(new Uri(replica, "/health"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var instance = Assert.Single(response.Headers.GetValues(InstanceHeader));
             Assert.Matches("^api-[0-9a-f]{12}$", instance); // opaque: no host name, no process id
@@ -53,6 +49,22 @@ public class ClusterTopologyTests(ClusterFixture cluster)
             Assert.Equal("Healthy", checks.GetProperty("mongodb").GetString());
             Assert.Equal("Healthy", checks.GetProperty("StackExchange.Redis").GetString());
         });
+    }
+
+    [Fact]
+    public async Task The_web_front_balances_requests_over_both_replicas()
+    {
+        using var web = cluster.CreateWebClient();
+        var served = new HashSet<string>();
+
+        for (var attempt = 0; attempt < 40 && served.Count < 2; attempt++)
+        {
+            using var response = await web.GetAsync("/api/limits");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            served.Add(Assert.Single(response.Headers.GetValues(InstanceHeader)));
+        }
+
+        Assert.Equal(2, served.Count);
     }
 
     [Fact]

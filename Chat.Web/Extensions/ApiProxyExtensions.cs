@@ -1,11 +1,16 @@
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Health;
+using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 
 namespace Chat.Web.Extensions;
 
 /// <summary>
 /// The browser sees one origin: the SPA here, and <c>/api/**</c>, <c>/hubs/**</c> (WebSockets
-/// included) and <c>/media/**</c> passed through YARP to the API replicas, found by service discovery as "http://api".
+/// included) and <c>/media/**</c> passed through YARP to the API replicas, found by service
+/// discovery as "http://api": every replica's own address when run locally (YARP balances them,
+/// watches their /health and routes around one that is down), the platform's balancer deployed.
 /// One origin keeps the auth cookie first-party and needs no CORS.
 /// </summary>
 public static class ApiProxyExtensions
@@ -50,6 +55,41 @@ public static class ApiProxyExtensions
     private static long MaxUploadBytes(IConfiguration configuration) =>
         configuration.GetValue("Media:MaxUploadBytes", RequestBodyLimits.DefaultMaxUploadBytes);
 
+    public static void MapApiProxy(this WebApplication app) =>
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.Use(TryAnotherReplicaWhenUnreachable);
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+
+    /// <summary>
+    /// A replica that refused the connection (killed, restarting) never saw the request, so it
+    /// goes to another one: the health checks take a second or two to notice, and meanwhile a
+    /// client would get the proxy's 502.
+    /// </summary>
+    private static async Task TryAnotherReplicaWhenUnreachable(HttpContext context, Func<Task> next)
+    {
+        var proxy = context.GetReverseProxyFeature();
+        var candidates = proxy.AvailableDestinations;
+        while (true)
+        {
+            await next();
+            if (context.GetForwarderErrorFeature()?.Exception is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+                || context.Response.HasStarted
+                || proxy.ProxiedDestination is not { } refused)
+            {
+                return;
+            }
+            candidates = candidates.Where(destination => destination != refused).ToList();
+            if (candidates.Count == 0) return;
+            proxy.AvailableDestinations = candidates;
+            context.Features.Set<IForwarderErrorFeature?>(null);
+            context.Response.Clear();
+        }
+    }
+
     public static void AddApiProxy(this IHostApplicationBuilder builder)
     {
         RouteConfig[] routes =
@@ -67,6 +107,28 @@ public static class ApiProxyExtensions
                 Destinations = new Dictionary<string, DestinationConfig>
                 {
                     ["api"] = new() { Address = "http://api" },
+                },
+                HealthCheck = new()
+                {
+                    // /health turns unhealthy as soon as a replica starts stopping; two misses in a
+                    // row (about 2 s) take a replica out of rotation, one answer brings it back.
+                    Active = new()
+                    {
+                        Enabled = true,
+                        Path = "/health",
+                        Interval = TimeSpan.FromSeconds(1),
+                        Timeout = TimeSpan.FromSeconds(3),
+                        Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
+                    },
+                    Passive = new()
+                    {
+                        Enabled = true,
+                        Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
+                        ReactivationPeriod = TimeSpan.FromSeconds(5),
+                    },
+                    // When every replica fails its check (Redis or MongoDB down for all), requests
+                    // still go to them and get their own answer (a 503 with Retry-After), not the proxy's.
+                    AvailableDestinationsPolicy = HealthCheckConstants.AvailableDestinations.HealthyOrPanic,
                 },
             },
         ];
