@@ -13,7 +13,8 @@ namespace Chat.Api.Messaging;
 /// under load, and no waiting for company when there is none.
 /// <para>
 /// The replica remembers each conversation's last seq (read from the store once) instead of
-/// asking before every insert; the unique (conversation, seq) index stays the judge. When another
+/// asking before every insert, and which summaries it has written (updated then without an
+/// upsert); the unique (conversation, seq) index stays the judge. When another
 /// replica took a seq first, the insert is refused, the last seq read again and the message
 /// inserted at the next one. Messages are inserted in arrival order, one batch at a time, each
 /// at (last seq + 1) of what is stored, so seqs become visible in order and without gaps: a
@@ -35,8 +36,9 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
     private readonly Channel<PendingMessage> _waiting = Channel.CreateBounded<PendingMessage>(
         new BoundedChannelOptions(MaxWaiting) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
-    // Only the write loop touches it.
+    // Only the write loop touches them.
     private readonly Dictionary<string, long> _lastSeqs = [];
+    private readonly HashSet<string> _summarized = [];
 
     private sealed class PendingMessage(MessageDocument draft, ActivityContext sentFrom, CancellationToken abandoned)
     {
@@ -145,7 +147,8 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
         if (stored.Count > 0)
         {
             var newest = stored.Select(p => p.Message).GroupBy(m => m.ConversationId).Select(g => g.MaxBy(m => m.Seq)!).ToList();
-            await store.TouchConversationsAsync(newest, cancellationToken);
+            await store.TouchConversationsAsync(newest, _summarized.Contains, cancellationToken);
+            foreach (var message in newest) _summarized.Add(message.ConversationId);
         }
         foreach (var pending in stored) pending.Done.TrySetResult((pending.Message, false));
     }
@@ -180,7 +183,11 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
 
     private async Task RecallLastSeqsAsync(IEnumerable<string> conversationIds, CancellationToken cancellationToken)
     {
-        if (_lastSeqs.Count > MaxRemembered) _lastSeqs.Clear();
+        if (_lastSeqs.Count > MaxRemembered)
+        {
+            _lastSeqs.Clear();
+            _summarized.Clear();
+        }
         var unknown = conversationIds.Where(id => !_lastSeqs.ContainsKey(id)).Distinct().ToList();
         if (unknown.Count == 0) return;
         var lastSeqs = await Task.WhenAll(unknown.Select(id => store.LastSeqAsync(id, cancellationToken)));

@@ -22,6 +22,8 @@ public sealed class MessageWriterTests : IAsyncLifetime
     private readonly List<MessageWriter> _writers = [];
     // Commands the test's client sent, by name (the writers' only way to the database).
     private readonly ConcurrentDictionary<string, int> _commands = new();
+    // Whether each update statement sent while a test listens was an upsert.
+    private List<bool>? _upserts;
 
     private async Task<MessageWriter> StartWriterAsync()
     {
@@ -156,6 +158,27 @@ public sealed class MessageWriterTests : IAsyncLifetime
         Assert.True(_commands.Values.Sum() < 200, $"200 sends together took {_commands.Values.Sum()} commands");
     }
 
+    [Fact]
+    public async Task A_known_summary_is_updated_without_upsert_and_a_lost_one_is_written_again()
+    {
+        var writer = await StartWriterAsync();
+        var conversations = _database.GetCollection<ConversationDocument>("conversations");
+        await writer.AppendAsync(Draft("a", "b"), default);
+        var upserts = new List<bool>();
+        _upserts = upserts;
+
+        await writer.AppendAsync(Draft("a", "b"), default);
+        Assert.False(Assert.Single(upserts));
+
+        // As if a writer had stopped between a message and its summary.
+        await conversations.DeleteManyAsync(FilterDefinition<ConversationDocument>.Empty);
+        var (third, _) = await writer.AppendAsync(Draft("b", "a"), default);
+
+        var summary = await conversations.Find(FilterDefinition<ConversationDocument>.Empty).SingleAsync();
+        Assert.Equal((3L, third.Id), (summary.LastSeq, summary.LastMessageId));
+        Assert.Equal(["a", "b"], summary.Participants.Order());
+    }
+
     public async Task InitializeAsync()
     {
         MongoDatabaseRegistration.RegisterConventions();
@@ -164,6 +187,10 @@ public sealed class MessageWriterTests : IAsyncLifetime
         settings.ClusterConfigurator = cluster => cluster.Subscribe<CommandStartedEvent>(e =>
         {
             if (e.CommandName is "insert" or "update" or "find" or "aggregate" or "delete") _commands.AddOrUpdate(e.CommandName, 1, (_, n) => n + 1);
+            if (e.CommandName == "update" && _upserts is { } upserts)
+            {
+                lock (upserts) upserts.AddRange(e.Command["updates"].AsBsonArray.Select(u => u.AsBsonDocument.GetValue("upsert", false).AsBoolean));
+            }
         });
         _database = new MongoClient(settings).GetDatabase($"writer_{Guid.NewGuid():N}");
         await MessageStore.CreateIndexesAsync(_database, default);
