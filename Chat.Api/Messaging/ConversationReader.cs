@@ -34,8 +34,10 @@ public sealed class ConversationReader(
     /// <summary>The user's conversations, most recent activity first, each with its peer, last message and unread count.</summary>
     public async Task<List<ConversationResponse>> ConversationsAsync(string userId, CancellationToken cancellationToken)
     {
-        var conversations = await messages.ConversationsOfAsync(userId, MaxConversations, cancellationToken);
-        if (conversations.Count == 0) return [];
+        var listed = await messages.ConversationsOfAsync(userId, MaxConversations, cancellationToken);
+        if (listed.Count == 0) return [];
+        // Summaries may trail their newest message by a moment: brought up to it, then ordered again.
+        var conversations = (await messages.CatchUpAsync(listed, cancellationToken)).OrderByDescending(c => c.LastMessageAt).ToList();
         var peerIds = conversations.Select(c => c.PeerOf(userId)).ToList();
         var (peers, separated) = await contacts.FindManyAsync(userId, peerIds, cancellationToken);
         var lastMessages = (await views.ForAsync(userId, await messages.FindManyAsync(conversations.Select(c => c.LastMessageId!), cancellationToken), cancellationToken))

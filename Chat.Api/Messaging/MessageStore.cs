@@ -114,6 +114,22 @@ public sealed class MessageStore(IMongoDatabase database)
             .SetOnInsert(c => c.ReadSeqs, new Dictionary<string, long> { [message.SenderId] = 0, [message.RecipientId] = 0 }))
     { IsUpsert = upsert };
 
+    /// <summary>
+    /// The conversations with their summaries brought up to their newest stored message: a
+    /// summary may trail its messages (MessageWriter writes it after them, or a replica stopped
+    /// in between). One query, an index range per conversation that is empty when it is current.
+    /// </summary>
+    public async Task<List<ConversationDocument>> CatchUpAsync(IReadOnlyCollection<ConversationDocument> conversations, CancellationToken cancellationToken)
+    {
+        if (conversations.Count == 0) return [];
+        var newer = await _messages.Find(M.Or(conversations.Select(c => M.Eq(m => m.ConversationId, c.Id) & M.Gt(m => m.Seq, c.LastSeq))))
+            .ToListAsync(cancellationToken);
+        var newest = newer.GroupBy(m => m.ConversationId).ToDictionary(g => g.Key, g => g.MaxBy(m => m.Seq)!);
+        return conversations.Select(c => newest.TryGetValue(c.Id, out var last)
+            ? c with { LastSeq = last.Seq, LastMessageId = last.Id, LastMessageAt = last.CreatedAt }
+            : c).ToList();
+    }
+
     public async Task<MessageDocument?> FindByClientMessageIdAsync(string senderId, string clientMessageId, CancellationToken cancellationToken) =>
         await _messages.Find(M.Eq(m => m.SenderId, senderId) & M.Eq(m => m.ClientMessageId, clientMessageId))
             .FirstOrDefaultAsync(cancellationToken);

@@ -19,17 +19,28 @@ namespace Chat.Api.Messaging;
 /// inserted at the next one. Messages are inserted in arrival order, one batch at a time, each
 /// at (last seq + 1) of what is stored, so seqs become visible in order and without gaps: a
 /// reader who has seen seq n has seen every seq below. A repeated clientMessageId is refused by
-/// its own unique index and answered with the original (Duplicate). A send is acknowledged only
-/// once its message and its conversation's summary are stored.
+/// its own unique index and answered with the original (Duplicate). A send is acknowledged once
+/// its message is stored (and, for a conversation's first message, its summary).
+/// </para>
+/// <para>
+/// A conversation's summary (last seq, last message) follows its messages: written right after
+/// the batch when no sends are waiting, and under load at most every <see cref="SummaryInterval"/>,
+/// each conversation's newest message once (the MongoDB-wire stand-in pays for every update
+/// with a scan of the collection). Readers never trust a summary alone: the conversation list
+/// and read marks look past its last seq (<see cref="MessageStore.CatchUpAsync"/>), so a summary
+/// that is late, or lost with a replica, changes no answer.
 /// </para>
 /// </summary>
-public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemetry) : BackgroundService
+public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemetry, TimeProvider time, ILogger<MessageWriter> logger) : BackgroundService
 {
     private const int MaxBatch = 256;
     private const int MaxWaiting = 8192;
     // Forgotten all at once past this many conversations (then read again one by one): bounded
     // memory without bookkeeping; a conversation's last seq costs one indexed read.
     private const int MaxRemembered = 100_000;
+
+    /// <summary>How long, under load, a conversation's summary may trail its newest message.</summary>
+    public static readonly TimeSpan SummaryInterval = TimeSpan.FromMilliseconds(250);
 
     // Waiting sends; when full, senders wait (within their deadline): back-pressure, not a queue
     // that grows while MongoDB does not answer.
@@ -39,6 +50,9 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
     // Only the write loop touches them.
     private readonly Dictionary<string, long> _lastSeqs = [];
     private readonly HashSet<string> _summarized = [];
+    // Each conversation's newest stored message whose summary is not written yet.
+    private readonly Dictionary<string, MessageDocument> _unsummarized = [];
+    private long _summariesWrittenAt;
 
     private sealed class PendingMessage(MessageDocument draft, ActivityContext sentFrom, CancellationToken abandoned)
     {
@@ -105,7 +119,38 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
                 activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
                 foreach (var pending in batch) pending.Done.TrySetException(failure);
             }
+
+            // Now when nobody waits, else at most every SummaryInterval.
+            if (!_waiting.Reader.TryPeek(out _) || time.GetElapsedTime(_summariesWrittenAt) >= SummaryInterval)
+            {
+                await WriteSummariesAsync();
+            }
         }
+        await WriteSummariesAsync();
+    }
+
+    private async Task WriteSummariesAsync()
+    {
+        _summariesWrittenAt = time.GetTimestamp();
+        if (_unsummarized.Count == 0) return;
+        var newest = _unsummarized.Values.ToList();
+        _unsummarized.Clear();
+        using var deadline = new CancellationTokenSource(DependencyFailures.RequestTimeout);
+        try
+        {
+            await store.TouchConversationsAsync(newest, _summarized.Contains, deadline.Token);
+        }
+        catch (Exception ex)
+        {
+            // Readers look past a late summary; the next write brings it up to date.
+            logger.LogWarning(ex, "Conversation summaries not written ({Count}); they catch up with the next message.", newest.Count);
+            foreach (var message in newest) AwaitSummary(message);
+        }
+    }
+
+    private void AwaitSummary(MessageDocument message)
+    {
+        if (!_unsummarized.TryGetValue(message.ConversationId, out var waiting) || waiting.Seq < message.Seq) _unsummarized[message.ConversationId] = message;
     }
 
     private async Task WriteAsync(List<PendingMessage> batch, CancellationToken cancellationToken)
@@ -144,11 +189,15 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
             if (await InsertAloneAsync(pending, cancellationToken)) stored.Add(pending);
         }
 
-        if (stored.Count > 0)
+        // A new conversation's summary is written before the send is acknowledged (it is what
+        // puts the conversation in both people's lists); the others' follow (WriteSummariesAsync).
+        var newest = stored.Select(p => p.Message).GroupBy(m => m.ConversationId).Select(g => g.MaxBy(m => m.Seq)!).ToList();
+        var first = newest.Where(m => !_summarized.Contains(m.ConversationId)).ToList();
+        foreach (var message in newest.Except(first)) AwaitSummary(message);
+        if (first.Count > 0)
         {
-            var newest = stored.Select(p => p.Message).GroupBy(m => m.ConversationId).Select(g => g.MaxBy(m => m.Seq)!).ToList();
-            await store.TouchConversationsAsync(newest, _summarized.Contains, cancellationToken);
-            foreach (var message in newest) _summarized.Add(message.ConversationId);
+            await store.TouchConversationsAsync(first, _ => false, cancellationToken);
+            _summarized.UnionWith(first.Select(m => m.ConversationId));
         }
         foreach (var pending in stored) pending.Done.TrySetResult((pending.Message, false));
     }

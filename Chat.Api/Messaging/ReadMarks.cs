@@ -19,7 +19,9 @@ public sealed class ReadMarks(MessageStore messages, PeerCheck peers, BlockList 
         var conversationId = ConversationIds.For(readerId, peerId!);
         var conversation = await messages.FindConversationAsync(conversationId, cancellationToken);
         if (conversation is null) return ClientError.NotFound("Conversation");
-        if (seq > conversation.LastSeq) return ClientError.Invalid("seq", $"seq is beyond the last message ({conversation.LastSeq}).");
+        // The summary may trail the newest message by a moment: ask the messages before refusing.
+        var lastSeq = seq > conversation.LastSeq ? await messages.LastSeqAsync(conversationId, cancellationToken) : conversation.LastSeq;
+        if (seq > lastSeq) return ClientError.Invalid("seq", $"seq is beyond the last message ({lastSeq}).");
 
         // Only a mark that moved is announced: a repeated or older one changes nothing.
         if (await messages.MoveReadSeqAsync(conversationId, readerId, seq.Value, cancellationToken))

@@ -27,7 +27,8 @@ public sealed class MessageWriterTests : IAsyncLifetime
 
     private async Task<MessageWriter> StartWriterAsync()
     {
-        var writer = new MessageWriter(new MessageStore(_database), new MessagingTelemetry(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var writer = new MessageWriter(new MessageStore(_database), new MessagingTelemetry(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<MessageWriter>.Instance);
         await writer.StartAsync(default);
         _writers.Add(writer);
         return writer;
@@ -137,6 +138,7 @@ public sealed class MessageWriterTests : IAsyncLifetime
         var stored = Stored();
         Assert.Equal(202, stored.Count);
         AssertGapFree(stored);
+        await SummariesWrittenAsync();
         var conversation = _database.GetCollection<ConversationDocument>("conversations").Find(FilterDefinition<ConversationDocument>.Empty).Single();
         Assert.Equal(202, conversation.LastSeq);
     }
@@ -149,6 +151,7 @@ public sealed class MessageWriterTests : IAsyncLifetime
         _commands.Clear();
 
         for (var i = 0; i < 20; i++) await writer.AppendAsync(Draft("a", "b"), default);
+        await SummariesWrittenAsync();
         Assert.Equal(40, _commands.Values.Sum());
         Assert.Equal(20, _commands["insert"]);
         Assert.Equal(20, _commands["update"]);
@@ -168,16 +171,53 @@ public sealed class MessageWriterTests : IAsyncLifetime
         _upserts = upserts;
 
         await writer.AppendAsync(Draft("a", "b"), default);
+        await SummariesWrittenAsync();
         Assert.False(Assert.Single(upserts));
 
         // As if a writer had stopped between a message and its summary.
         await conversations.DeleteManyAsync(FilterDefinition<ConversationDocument>.Empty);
         var (third, _) = await writer.AppendAsync(Draft("b", "a"), default);
+        await SummariesWrittenAsync();
 
         var summary = await conversations.Find(FilterDefinition<ConversationDocument>.Empty).SingleAsync();
         Assert.Equal((3L, third.Id), (summary.LastSeq, summary.LastMessageId));
         Assert.Equal(["a", "b"], summary.Participants.Order());
     }
+
+    [Fact]
+    public async Task Under_load_summaries_are_written_once_per_conversation_per_interval_and_readers_catch_up_meanwhile()
+    {
+        var writer = await StartWriterAsync();
+        var store = new MessageStore(_database);
+        var conversations = _database.GetCollection<ConversationDocument>("conversations");
+        await writer.AppendAsync(Draft("a", "b"), default);
+        await writer.AppendAsync(Draft("c", "d"), default);
+        await SummariesWrittenAsync();
+        _commands.Clear();
+
+        // 2,000 sends at once over two conversations (eight batches or more): summaries at most
+        // every SummaryInterval, so far fewer updates than batches.
+        await Task.WhenAll(Enumerable.Range(0, 2000).Select(i => writer.AppendAsync(i % 2 == 0 ? Draft("a", "b") : Draft("c", "d"), default)));
+        var inserts = _commands["insert"];
+        var staleOrNot = await conversations.Find(FilterDefinition<ConversationDocument>.Empty).ToListAsync();
+        var caughtUp = await store.CatchUpAsync(staleOrNot, default);
+        await SummariesWrittenAsync();
+
+        Assert.True(inserts >= 8 && _commands.GetValueOrDefault("update") <= inserts / 2, $"{_commands.GetValueOrDefault("update")} summary updates for {inserts} inserts");
+        Assert.All(caughtUp, c => Assert.Equal(1001, c.LastSeq));
+        Assert.All(await conversations.Find(FilterDefinition<ConversationDocument>.Empty).ToListAsync(), c => Assert.Equal(1001, c.LastSeq));
+        var newest = Stored().Where(m => m.Seq == 1001).ToDictionary(m => m.ConversationId);
+        Assert.All(caughtUp, c => Assert.Equal(newest[c.Id].Id, c.LastMessageId));
+
+        // A summary left behind (its replica stopped before writing it) reads as current.
+        await conversations.UpdateManyAsync(FilterDefinition<ConversationDocument>.Empty,
+            Builders<ConversationDocument>.Update.Set(c => c.LastSeq, 5).Set(c => c.LastMessageId, "stale"));
+        var behind = await conversations.Find(FilterDefinition<ConversationDocument>.Empty).ToListAsync();
+        Assert.All(await store.CatchUpAsync(behind, default), c => Assert.Equal((1001L, newest[c.Id].Id), (c.LastSeq, c.LastMessageId)));
+    }
+
+    // A summary follows its message after the acknowledgement: within MessageWriter.SummaryInterval.
+    private static Task SummariesWrittenAsync() => Task.Delay(MessageWriter.SummaryInterval * 2);
 
     public async Task InitializeAsync()
     {
