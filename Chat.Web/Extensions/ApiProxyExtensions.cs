@@ -65,9 +65,11 @@ public static class ApiProxyExtensions
         });
 
     /// <summary>
-    /// A replica that refused the connection (killed, restarting) never saw the request, so it
+    /// A request that failed before any answer on a replica that is gone (killed, restarting)
     /// goes to another one: the health checks take a second or two to notice, and meanwhile a
-    /// client would get the proxy's 502.
+    /// client would get the proxy's 502. Only when replaying it is safe: the replica refused the
+    /// connection (it never saw the request), or the request has no body (a GET, a WebSocket
+    /// upgrade), which the API's GETs and hub connections can take twice.
     /// </summary>
     private static async Task TryAnotherReplicaWhenUnreachable(HttpContext context, Func<Task> next)
     {
@@ -76,7 +78,8 @@ public static class ApiProxyExtensions
         while (true)
         {
             await next();
-            if (context.GetForwarderErrorFeature()?.Exception is not HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+            if (context.GetForwarderErrorFeature() is not { Error: ForwarderError.Request } failure
+                || !(failure.Exception is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError } || HasNoBody(context.Request))
                 || context.Response.HasStarted
                 || proxy.ProxiedDestination is not { } refused)
             {
@@ -89,6 +92,9 @@ public static class ApiProxyExtensions
             context.Response.Clear();
         }
     }
+
+    private static bool HasNoBody(HttpRequest request) =>
+        request.ContentLength is null or 0 && !request.Headers.TransferEncoding.Any(value => value?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true);
 
     public static void AddApiProxy(this IHostApplicationBuilder builder)
     {
