@@ -63,48 +63,34 @@ public sealed class MessageStore(IMongoDatabase database)
     /// <summary>
     /// Each conversation's summary follows its newest message (one command for all of them); an
     /// older writer arriving late changes nothing ($lt on lastSeq). The first message creates
-    /// it, both read seqs at 0. A summary the caller knows to exist is updated without upsert:
-    /// an upsert costs the MongoDB-wire stand-in a scan of the collection (measured: 0.13 ms at
-    /// 50 conversations, 1.5 ms at 450), mongod nothing much either way.
+    /// it, both read seqs at 0, and so does a later one whose summary was lost.
     /// </summary>
-    public async Task TouchConversationsAsync(
-        IReadOnlyCollection<MessageDocument> newestPerConversation, Func<string, bool> summaryExists, CancellationToken cancellationToken)
+    public async Task TouchConversationsAsync(IReadOnlyCollection<MessageDocument> newestPerConversation, CancellationToken cancellationToken)
     {
-        var plain = newestPerConversation.Where(m => summaryExists(m.ConversationId)).ToList();
         try
         {
-            var result = await _conversations.BulkWriteAsync(
-                newestPerConversation.Select(m => Touch(m, upsert: !summaryExists(m.ConversationId))),
+            await _conversations.BulkWriteAsync(newestPerConversation.Select(Touch),
                 new BulkWriteOptions { IsOrdered = false }, cancellationToken);
-            // A plain update that matched nothing: a later message (another replica's) got there
-            // first, or the summary is missing after all (a writer stopped between the message
-            // and its summary). Upserts tell the two apart.
-            if (result.MatchedCount + result.Upserts.Count < newestPerConversation.Count) await UpsertEachAsync(plain, cancellationToken);
         }
         catch (MongoException ex) when (ex.IsDuplicateKey())
         {
             // A conversation exists and a later message (another replica's) already updated it:
             // its upsert was refused. The stand-in then refuses the whole command, so each
             // conversation is touched alone, and the refused one is left as it is.
-            await UpsertEachAsync(newestPerConversation, cancellationToken);
-        }
-    }
-
-    private async Task UpsertEachAsync(IEnumerable<MessageDocument> newestPerConversation, CancellationToken cancellationToken)
-    {
-        foreach (var message in newestPerConversation)
-        {
-            try
+            foreach (var message in newestPerConversation)
             {
-                await _conversations.BulkWriteAsync([Touch(message, upsert: true)], cancellationToken: cancellationToken);
-            }
-            catch (MongoException one) when (one.IsDuplicateKey())
-            {
+                try
+                {
+                    await _conversations.BulkWriteAsync([Touch(message)], cancellationToken: cancellationToken);
+                }
+                catch (MongoException one) when (one.IsDuplicateKey())
+                {
+                }
             }
         }
     }
 
-    private static UpdateOneModel<ConversationDocument> Touch(MessageDocument message, bool upsert) => new(
+    private static UpdateOneModel<ConversationDocument> Touch(MessageDocument message) => new(
         C.Eq(c => c.Id, message.ConversationId) & C.Lt(c => c.LastSeq, message.Seq),
         Builders<ConversationDocument>.Update
             .Set(c => c.LastSeq, message.Seq)
@@ -112,7 +98,7 @@ public sealed class MessageStore(IMongoDatabase database)
             .Set(c => c.LastMessageAt, message.CreatedAt)
             .SetOnInsert(c => c.Participants, new[] { message.SenderId, message.RecipientId })
             .SetOnInsert(c => c.ReadSeqs, new Dictionary<string, long> { [message.SenderId] = 0, [message.RecipientId] = 0 }))
-    { IsUpsert = upsert };
+    { IsUpsert = true };
 
     /// <summary>
     /// The conversations with their summaries brought up to their newest stored message: a

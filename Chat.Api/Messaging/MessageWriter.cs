@@ -13,8 +13,7 @@ namespace Chat.Api.Messaging;
 /// under load, and no waiting for company when there is none.
 /// <para>
 /// The replica remembers each conversation's last seq (read from the store once) instead of
-/// asking before every insert, and which summaries it has written (updated then without an
-/// upsert); the unique (conversation, seq) index stays the judge. When another
+/// asking before every insert; the unique (conversation, seq) index stays the judge. When another
 /// replica took a seq first, the insert is refused, the last seq read again and the message
 /// inserted at the next one. Messages are inserted in arrival order, one batch at a time, each
 /// at (last seq + 1) of what is stored, so seqs become visible in order and without gaps: a
@@ -25,8 +24,8 @@ namespace Chat.Api.Messaging;
 /// <para>
 /// A conversation's summary (last seq, last message) follows its messages: written right after
 /// the batch when no sends are waiting, and under load at most every <see cref="SummaryInterval"/>,
-/// each conversation's newest message once (the MongoDB-wire stand-in pays for every update
-/// with a scan of the collection). Readers never trust a summary alone: the conversation list
+/// each conversation's newest message once (the MongoDB-wire stand-in's cost per update grows
+/// with the collection: BENCHMARKS.md). Readers never trust a summary alone: the conversation list
 /// and read marks look past its last seq (<see cref="MessageStore.CatchUpAsync"/>), so a summary
 /// that is late, or lost with a replica, changes no answer.
 /// </para>
@@ -49,6 +48,7 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
 
     // Only the write loop touches them.
     private readonly Dictionary<string, long> _lastSeqs = [];
+    // Conversations whose summary this replica has written.
     private readonly HashSet<string> _summarized = [];
     // Each conversation's newest stored message whose summary is not written yet.
     private readonly Dictionary<string, MessageDocument> _unsummarized = [];
@@ -138,7 +138,7 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
         using var deadline = new CancellationTokenSource(DependencyFailures.RequestTimeout);
         try
         {
-            await store.TouchConversationsAsync(newest, _summarized.Contains, deadline.Token);
+            await store.TouchConversationsAsync(newest, deadline.Token);
         }
         catch (Exception ex)
         {
@@ -196,7 +196,7 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
         foreach (var message in newest.Except(first)) AwaitSummary(message);
         if (first.Count > 0)
         {
-            await store.TouchConversationsAsync(first, _ => false, cancellationToken);
+            await store.TouchConversationsAsync(first, cancellationToken);
             _summarized.UnionWith(first.Select(m => m.ConversationId));
         }
         foreach (var pending in stored) pending.Done.TrySetResult((pending.Message, false));
