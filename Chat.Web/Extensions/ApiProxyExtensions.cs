@@ -61,7 +61,6 @@ public static class ApiProxyExtensions
             proxy.Use(TryAnotherReplicaWhenUnreachable);
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
-            proxy.UsePassiveHealthChecks();
         });
 
     /// <summary>
@@ -118,6 +117,8 @@ public static class ApiProxyExtensions
                 {
                     // /health turns unhealthy as soon as a replica starts stopping; two misses in a
                     // row (about 2 s) take a replica out of rotation, one answer brings it back.
+                    // No passive checks: their failure rate, counted over a minute, kept a replica
+                    // that had restarted out of rotation long after it answered again (FaultTests).
                     Active = new()
                     {
                         Enabled = true,
@@ -125,12 +126,6 @@ public static class ApiProxyExtensions
                         Interval = TimeSpan.FromSeconds(1),
                         Timeout = TimeSpan.FromSeconds(3),
                         Policy = HealthCheckConstants.ActivePolicy.ConsecutiveFailures,
-                    },
-                    Passive = new()
-                    {
-                        Enabled = true,
-                        Policy = HealthCheckConstants.PassivePolicy.TransportFailureRate,
-                        ReactivationPeriod = TimeSpan.FromSeconds(5),
                     },
                     // When every replica fails its check (Redis or MongoDB down for all), requests
                     // still go to them and get their own answer (a 503 with Retry-After), not the proxy's.
