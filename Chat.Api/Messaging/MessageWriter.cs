@@ -22,10 +22,12 @@ namespace Chat.Api.Messaging;
 /// its message is stored (and, for a conversation's first message, its summary).
 /// </para>
 /// <para>
-/// A conversation's summary (last seq, last message) follows its messages: written right after
-/// the batch when no sends are waiting, and under load at most every <see cref="SummaryInterval"/>,
-/// each conversation's newest message once (the MongoDB-wire stand-in's cost per update grows
-/// with the collection: BENCHMARKS.md). Readers never trust a summary alone: the conversation list
+/// A conversation's summary (last seq, last message) follows its messages, at most once every
+/// <see cref="SummaryInterval"/> for all conversations together: right after the batch when the
+/// last write is older than that, else when it is due, each conversation's newest message once.
+/// So a person's message alone costs an insert and an update, and under any load (a steady
+/// stream of single messages too) the updates stay a few per second (the MongoDB-wire stand-in's
+/// cost per update grows with the collection: BENCHMARKS.md). Readers never trust a summary alone: the conversation list
 /// and read marks look past its last seq (<see cref="MessageStore.CatchUpAsync"/>), so a summary
 /// that is late, or lost with a replica, changes no answer.
 /// </para>
@@ -38,8 +40,8 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
     // memory without bookkeeping; a conversation's last seq costs one indexed read.
     private const int MaxRemembered = 100_000;
 
-    /// <summary>How long, under load, a conversation's summary may trail its newest message.</summary>
-    public static readonly TimeSpan SummaryInterval = TimeSpan.FromMilliseconds(250);
+    /// <summary>How long a conversation's summary may trail its newest message.</summary>
+    public static readonly TimeSpan SummaryInterval = TimeSpan.FromSeconds(1);
 
     // Waiting sends; when full, senders wait (within their deadline): back-pressure, not a queue
     // that grows while MongoDB does not answer.
@@ -92,7 +94,7 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var batch = new List<PendingMessage>(MaxBatch);
-        while (await _waiting.Reader.WaitToReadAsync(CancellationToken.None))
+        while (await WaitForSendsAsync())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _waiting.Reader.TryRead(out var pending))
@@ -120,13 +122,32 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
                 foreach (var pending in batch) pending.Done.TrySetException(failure);
             }
 
-            // Now when nobody waits, else at most every SummaryInterval.
-            if (!_waiting.Reader.TryPeek(out _) || time.GetElapsedTime(_summariesWrittenAt) >= SummaryInterval)
+            if (time.GetElapsedTime(_summariesWrittenAt) >= SummaryInterval) await WriteSummariesAsync();
+        }
+        await WriteSummariesAsync();
+    }
+
+    /// <summary>
+    /// Waits for sends; while summaries are pending, only until they are due (then writes them).
+    /// False once the channel is closed and empty.
+    /// </summary>
+    private async Task<bool> WaitForSendsAsync()
+    {
+        if (_unsummarized.Count == 0) return await _waiting.Reader.WaitToReadAsync(CancellationToken.None);
+        var due = SummaryInterval - time.GetElapsedTime(_summariesWrittenAt);
+        if (due > TimeSpan.Zero)
+        {
+            using var summariesDue = new CancellationTokenSource(due, time);
+            try
             {
-                await WriteSummariesAsync();
+                return await _waiting.Reader.WaitToReadAsync(summariesDue.Token);
+            }
+            catch (OperationCanceledException) when (summariesDue.IsCancellationRequested)
+            {
             }
         }
         await WriteSummariesAsync();
+        return true;
     }
 
     private async Task WriteSummariesAsync()

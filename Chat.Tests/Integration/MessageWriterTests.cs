@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Messaging;
 using Chat.Tests.Support;
@@ -74,7 +75,8 @@ public sealed class MessageWriterTests : IAsyncLifetime
         AssertGapFree(stored);
         Assert.Equal(results.Select(r => (r.Message.Id, r.Message.Seq)).Order(), stored.Select(m => (m.Id, m.Seq)).Order());
 
-        // Each summary names its conversation's newest message.
+        // Each summary names its conversation's newest message (once it has followed).
+        await SummariesWrittenAsync();
         var conversations = _database.GetCollection<ConversationDocument>("conversations").Find(FilterDefinition<ConversationDocument>.Empty).ToList();
         Assert.Equal(3, conversations.Count);
         foreach (var conversation in conversations)
@@ -146,13 +148,23 @@ public sealed class MessageWriterTests : IAsyncLifetime
     {
         var writer = await StartWriterAsync();
         await writer.AppendAsync(Draft("a", "b"), default); // the conversation's last seq is read once
+        await SummariesWrittenAsync();
         _commands.Clear();
 
-        for (var i = 0; i < 20; i++) await writer.AppendAsync(Draft("a", "b"), default);
+        // A message alone: its insert, and its summary's update right after.
+        await writer.AppendAsync(Draft("a", "b"), default);
         await SummariesWrittenAsync();
-        Assert.Equal(40, _commands.Values.Sum());
+        Assert.Equal((1, 1), (_commands["insert"], _commands["update"]));
+
+        // A steady stream of single messages: an insert each, and a summary update per interval.
+        _commands.Clear();
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0; i < 20; i++) await writer.AppendAsync(Draft("a", "b"), default);
+        var intervals = (int)(Stopwatch.GetElapsedTime(started) / MessageWriter.SummaryInterval);
+        await SummariesWrittenAsync();
         Assert.Equal(20, _commands["insert"]);
-        Assert.Equal(20, _commands["update"]);
+        Assert.InRange(_commands["update"], 1, intervals + 2);
+        Assert.Equal(20 + _commands["update"], _commands.Values.Sum());
 
         _commands.Clear();
         await Task.WhenAll(Enumerable.Range(0, 200).Select(_ => writer.AppendAsync(Draft("a", "b"), default)));
