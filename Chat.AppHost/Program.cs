@@ -54,6 +54,7 @@ var apiReplicas = builder.AddApiReplicas(builder.Configuration.GetValue("Api:Rep
     .WithHttpHealthCheck("/health"));
 
 var web = builder.AddProject<Projects.Chat_Web>("web")
+    .WithDirectHttpEndpoint()
     .WithApiReplicas(apiReplicas)
     .WithEnvironment("Security__FrontKey", frontKey)
     .WithEnvironment("Media__MaxUploadBytes", maxUploadBytes)

@@ -32,14 +32,7 @@ public static class ApiReplicaExtensions
 
         return Enumerable.Range(1, replicas).Select(i =>
         {
-            var port = LocalPorts.Free();
-            var api = builder.AddProject<Projects.Chat_Api>($"{ServiceName}-{i}")
-                .WithEndpoint("http", endpoint =>
-                {
-                    endpoint.IsProxied = false;
-                    endpoint.Port = port;
-                    endpoint.TargetPort = port;
-                });
+            var api = builder.AddProject<Projects.Chat_Api>($"{ServiceName}-{i}").WithDirectHttpEndpoint(LocalPorts.Free());
             configure(api);
             return api;
         }).ToList();
