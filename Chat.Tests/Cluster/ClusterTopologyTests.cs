@@ -5,6 +5,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Chat.Tests.Cluster;
@@ -24,6 +25,22 @@ public class ClusterTopologyTests(ClusterFixture cluster)
         Assert.Equivalent(new[] { "api-1", "api-2", "chatdb", "mongo", "redis", "web" },
             states.Select(r => r.Resource.Name).Distinct().Order().ToArray());
         Assert.Equal(2, cluster.ApiReplicas.Count);
+    }
+
+    // Run locally, no orchestrator proxy copies the live frames: the web front and each API
+    // replica listen on their endpoint's port themselves (BENCHMARKS.md, issue 15).
+    [Fact]
+    public void The_web_front_and_the_api_replicas_listen_on_their_own_ports_without_a_proxy()
+    {
+        var model = cluster.App.Services.GetRequiredService<DistributedApplicationModel>();
+        var projects = model.Resources.OfType<ProjectResource>().ToList();
+        Assert.Equal(["api-1", "api-2", "web"], projects.Select(p => p.Name).Order());
+        Assert.All(projects, project =>
+        {
+            var http = Assert.Single(project.Annotations.OfType<EndpointAnnotation>(), e => e.Name == "http");
+            Assert.False(http.IsProxied, $"{project.Name} is behind the orchestrator's proxy");
+            Assert.Equal(http.TargetPort, http.AllocatedEndpoint?.Port);
+        });
     }
 
     [Fact]
