@@ -26,10 +26,11 @@ namespace Chat.Api.Messaging;
 /// <see cref="SummaryInterval"/> for all conversations together: right after the batch when the
 /// last write is older than that, else when it is due, each conversation's newest message once.
 /// So a person's message alone costs an insert and an update, and under any load (a steady
-/// stream of single messages too) the updates stay a few per second (the MongoDB-wire stand-in's
-/// cost per update grows with the collection: BENCHMARKS.md). Readers never trust a summary alone: the conversation list
-/// and read marks look past its last seq (<see cref="MessageStore.CatchUpAsync"/>), so a summary
-/// that is late, or lost with a replica, changes no answer.
+/// stream of single messages too) the updates stay one a second (the MongoDB-wire stand-in's
+/// cost per update grows with the collection: BENCHMARKS.md). Readers never trust a summary
+/// alone: the conversation list and read marks look past its last seq
+/// (<see cref="MessageStore.CatchUpAsync"/>), so a summary that is late, or lost with a replica,
+/// changes no answer.
 /// </para>
 /// </summary>
 public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemetry, TimeProvider time, ILogger<MessageWriter> logger) : BackgroundService
