@@ -122,15 +122,14 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
                 activity?.SetStatus(ActivityStatusCode.Error, failure.Message);
                 foreach (var pending in batch) pending.Done.TrySetException(failure);
             }
-
-            if (time.GetElapsedTime(_summariesWrittenAt) >= SummaryInterval) await WriteSummariesAsync();
         }
         await WriteSummariesAsync();
     }
 
     /// <summary>
-    /// Waits for sends; while summaries are pending, only until they are due (then writes them).
-    /// False once the channel is closed and empty.
+    /// Waits for sends; while summaries are pending, only until they are due, and writes them
+    /// once due (before the next batch, so also under a steady load). False once the channel is
+    /// closed and empty.
     /// </summary>
     private async Task<bool> WaitForSendsAsync()
     {
