@@ -29,7 +29,8 @@ return args.FirstOrDefault() switch
         int.Parse(options.GetValueOrDefault("refinements", "3")))),
     "idle-connections" => await RunIdleConnectionsAsync(
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
-        int.Parse(options.GetValueOrDefault("connections", "2000"))),
+        int.Parse(options.GetValueOrDefault("connections", "2000")),
+        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("hold", "0"), invariant))),
     "chaos" => await RunChaosAsync(new ChaosScenario.Options(
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
         int.Parse(options.GetValueOrDefault("pairs", "10")),
@@ -85,10 +86,10 @@ static object MessagesJson(int pairs, double rate, TimeSpan duration, MessagesSc
     SameReplica = Summary(report.SameReplica), CrossReplica = Summary(report.CrossReplica),
 };
 
-static async Task<int> RunIdleConnectionsAsync(Uri url, int connections)
+static async Task<int> RunIdleConnectionsAsync(Uri url, int connections, TimeSpan hold)
 {
     Console.WriteLine($"idle-connections: {connections} hub connections via {url}");
-    var report = await IdleConnectionsScenario.RunAsync(url, connections, line => Console.Error.Write($"\r  {line}   "));
+    var report = await IdleConnectionsScenario.RunAsync(url, connections, hold, line => Console.Error.Write($"\r  {line}   "));
     Console.Error.WriteLine();
     Console.WriteLine($"API replicas' resident memory: {report.ResidentBefore / 1048576.0:F0} MB → {report.ResidentAfter / 1048576.0:F0} MB " +
         $"with {report.Connections} connections = {report.BytesPerConnection / 1024:F1} KB per connection");
@@ -130,7 +131,7 @@ static int Usage()
     Console.Error.WriteLine("       Chat.LoadTest messages [--url URL] [--pairs N] [--rate MSG_PER_S] [--duration S] [--warmup S] [--mongo CONNECTION_STRING]");
     Console.Error.WriteLine("       Chat.LoadTest max-rate [--url URL] [--pairs N] [--bound-ms MS] [--from MSG_PER_S] [--max MSG_PER_S] [--refinements N] [--duration S] [--mongo CONNECTION_STRING]");
     Console.Error.WriteLine("       (--mongo: the cluster's database; verified messages are deleted during the run to keep the stand-in fast)");
-    Console.Error.WriteLine("       Chat.LoadTest idle-connections [--url URL] [--connections N]   (local cluster only)");
+    Console.Error.WriteLine("       Chat.LoadTest idle-connections [--url URL] [--connections N] [--hold SECONDS]   (local cluster only)");
     Console.Error.WriteLine("       Chat.LoadTest presence-crash [--url URL] [--kills N]   (kills API replicas: local cluster only)");
     Console.Error.WriteLine("       Chat.LoadTest chaos [--url URL] [--pairs N] [--rate-per-user MSG_PER_S] [--before S] [--after S] [--faults mongo-freeze,redis-freeze,replica-stop,replica-kill]   (local cluster only)");
     return 2;

@@ -5,22 +5,29 @@ using Microsoft.AspNetCore.SignalR.Client;
 namespace Chat.LoadTest.Scenarios;
 
 /// <summary>
-/// Opens M idle hub connections through the web front (shared among a few users: the cost
-/// measured is the connection's, not the account's) and reports the API replicas' resident
-/// memory per connection, after a forced settle. Run on the cluster's machine.
+/// Opens M idle hub connections (shared among M/10 users: the cost measured is the connection's,
+/// not the account's, and each user stays under the API's limit of open connections) and reports
+/// the API replicas' resident memory per connection still open after a settle. Run on the cluster's machine. <c>hold</c> keeps
+/// them open that much longer after the measurement, for a heap dump (<c>dotnet-gcdump</c>).
 /// </summary>
 public static class IdleConnectionsScenario
 {
+    /// <summary>Well under the API's default <c>RateLimits:MaxConnectionsPerUser</c> (20), which closes the ones beyond it.</summary>
+    private const int ConnectionsPerUser = 10;
+
     public sealed record Report(int Connections, long ResidentBefore, long ResidentAfter)
     {
         public double BytesPerConnection => (ResidentAfter - ResidentBefore) / (double)Connections;
     }
 
-    public static async Task<Report> RunAsync(Uri url, int connections, Action<string>? progress = null)
+    public static async Task<Report> RunAsync(Uri url, int connections, TimeSpan hold, Action<string>? progress = null)
     {
         var run = Guid.NewGuid().ToString("N")[..8];
         var users = new List<ChatSession>();
-        for (var i = 0; i < Math.Max(1, connections / 100); i++) users.Add(await ChatSession.SignUpAsync(url, $"idle-{run}-{i}"));
+        foreach (var chunk in Enumerable.Range(0, (connections + ConnectionsPerUser - 1) / ConnectionsPerUser).Chunk(10))
+        {
+            users.AddRange(await Task.WhenAll(chunk.Select(i => ChatSession.SignUpAsync(url, $"idle-{run}-{i}"))));
+        }
 
         await Task.Delay(TimeSpan.FromSeconds(5)); // let the sign-ups' garbage go
         var before = ApiProcesses.ResidentBytes();
@@ -38,7 +45,16 @@ public static class IdleConnectionsScenario
                 progress?.Invoke($"{open.Count} connections open");
             }
             await Task.Delay(TimeSpan.FromSeconds(10)); // settle: presence registration, batches, GC
-            return new Report(open.Count, before, ApiProcesses.ResidentBytes());
+            // Counted, not assumed: the server may close a connection after its handshake (a limit).
+            var stillOpen = open.Count(h => h.State == HubConnectionState.Connected);
+            if (stillOpen < open.Count) progress?.Invoke($"only {stillOpen} of {open.Count} connections stayed open");
+            var report = new Report(stillOpen, before, ApiProcesses.ResidentBytes());
+            if (hold > TimeSpan.Zero)
+            {
+                progress?.Invoke($"{open.Count} connections open, measured; holding them {hold.TotalSeconds:F0} s");
+                await Task.Delay(hold);
+            }
+            return report;
         }
         finally
         {
