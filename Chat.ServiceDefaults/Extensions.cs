@@ -26,6 +26,14 @@ public static class ServiceDefaultsExtensions
     private const string AlivenessEndpointPath = "/alive";
     private const string LiveTag = "live";
 
+    /// <summary>
+    /// Distinct tag sets kept per metric (OpenTelemetry's default is 2,000). The SDK allocates
+    /// that many points for every instrument when it first records (about 180 KB each, ~12 MB for
+    /// a replica's 66 streams); ours have a few dozen each (routes × status codes). Beyond it, values
+    /// still count, under one overflow tag set.
+    /// </summary>
+    private const int MetricPointsPerInstrument = 256;
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -60,7 +68,8 @@ public static class ServiceDefaultsExtensions
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddMeter("Microsoft.AspNetCore.Http.Connections", "Microsoft.AspNetCore.SignalR.Server")
-                .AddMeter(TelemetryPrefix + "*"))
+                .AddMeter(TelemetryPrefix + "*")
+                .AddView(_ => new MetricStreamConfiguration { CardinalityLimit = MetricPointsPerInstrument }))
             .WithTracing(tracing => tracing
                 .SetSampler(new BudgetedSampler(sampling, TimeProvider.System))
                 // Before the exporter (which the OTLP exporter always is).
