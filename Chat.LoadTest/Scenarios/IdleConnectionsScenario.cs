@@ -7,8 +7,9 @@ namespace Chat.LoadTest.Scenarios;
 /// <summary>
 /// Opens M idle hub connections (shared among M/10 users: the cost measured is the connection's,
 /// not the account's, and each user stays under the API's limit of open connections) and reports
-/// the API replicas' resident memory per connection still open after a settle. Run on the cluster's machine. <c>hold</c> keeps
-/// them open that much longer after the measurement, for a heap dump (<c>dotnet-gcdump</c>).
+/// the API replicas' resident memory per connection still open after a settle. Run on the
+/// cluster's machine. <c>hold</c> keeps them open that much longer after the measurement, for a
+/// heap dump (<c>dotnet-gcdump</c>).
 /// </summary>
 public static class IdleConnectionsScenario
 {
@@ -51,7 +52,7 @@ public static class IdleConnectionsScenario
             var report = new Report(stillOpen, before, ApiProcesses.ResidentBytes());
             if (hold > TimeSpan.Zero)
             {
-                progress?.Invoke($"{open.Count} connections open, measured; holding them {hold.TotalSeconds:F0} s");
+                progress?.Invoke($"{stillOpen} connections open, measured; holding them {hold.TotalSeconds:F0} s");
                 await Task.Delay(hold);
             }
             return report;
