@@ -92,7 +92,8 @@ static async Task<int> RunIdleConnectionsAsync(Uri url, int connections, TimeSpa
     var report = await IdleConnectionsScenario.RunAsync(url, connections, hold, line => Console.Error.Write($"\r  {line}   "));
     Console.Error.WriteLine();
     Console.WriteLine($"API replicas' resident memory: {report.ResidentBefore / 1048576.0:F0} MB → {report.ResidentAfter / 1048576.0:F0} MB " +
-        $"with {report.Connections} connections = {report.BytesPerConnection / 1024:F1} KB per connection");
+        $"with {report.Connections} connections = {report.BytesPerConnection / 1024:F1} KB per connection; " +
+        $"{report.MarginalBytesPerConnection / 1024:F1} KB per connection from {report.ConnectionsAtHalf} to {report.Connections} (the marginal cost)");
     WriteJson("idle-connections", report);
     return 0;
 }
