@@ -10,8 +10,8 @@ namespace Chat.LoadTest.Scenarios;
 /// the API replicas' resident memory per connection still open after a settle. Run on the
 /// cluster's machine. The connections open in two halves, measured after each: the second half's
 /// growth per connection is the marginal cost, without what the first connections pay once
-/// (code compiled and types loaded for the hub's path, pools and caches filled). <c>hold</c> keeps them open that much longer after the measurement, for a
-/// heap dump (<c>dotnet-gcdump</c>).
+/// (code compiled and types loaded for the hub's path, pools and caches filled). <c>hold</c>
+/// keeps them open that much longer after the measurement, for a heap dump (<c>dotnet-gcdump</c>).
 /// </summary>
 public static class IdleConnectionsScenario
 {
