@@ -45,12 +45,9 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
     public static readonly TimeSpan SummaryInterval = TimeSpan.FromSeconds(1);
 
     // Waiting sends; when full, senders wait (within their deadline): back-pressure, not a queue
-    // that grows while MongoDB does not answer. A send that finds the write loop idle runs it on
-    // its own thread up to the insert (synchronous continuations) instead of waking a pool thread
-    // for it: one thread hand-off less per message, ~7 % of the API's CPU at 200 msg/s
-    // (BENCHMARKS.md). The loop stays single: only one continuation of it exists at a time.
+    // that grows while MongoDB does not answer.
     private readonly Channel<PendingMessage> _waiting = Channel.CreateBounded<PendingMessage>(
-        new BoundedChannelOptions(MaxWaiting) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
+        new BoundedChannelOptions(MaxWaiting) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
 
     // Only the write loop touches them.
     private readonly Dictionary<string, long> _lastSeqs = [];
