@@ -15,7 +15,7 @@ public static class ConversationsApi
         var api = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization();
         api.MapGet("/", ListConversations);
         api.MapGet("/{peerId}/messages", History);
-        api.MapPost("/{peerId}/messages", Send).RequireRateLimiting(RateLimits.Send);
+        api.MapPost("/{peerId}/messages", Send); // rate limited by MessageSender, with the hub's sends
         api.MapPost("/{peerId}/read", MarkRead).RequireRateLimiting(RateLimits.ReadMarks);
     }
 

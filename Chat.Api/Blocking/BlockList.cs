@@ -42,25 +42,42 @@ public sealed class BlockList(BlockStore store, UserStore users, IConnectionMult
     public Task<List<string>> BlockedByAsync(string userId, CancellationToken cancellationToken) => store.BlockedByAsync(userId, cancellationToken);
 
     /// <summary>Whether either of the two blocked the other (one Redis round trip once both sets are loaded).</summary>
-    public async Task<(bool IBlocked, bool BlockedMe)> BetweenAsync(string userId, string peerId, CancellationToken cancellationToken)
+    public Task<(bool IBlocked, bool BlockedMe)> BetweenAsync(string userId, string peerId, CancellationToken cancellationToken) =>
+        AnswerAsync(Ask(userId, peerId), cancellationToken);
+
+    /// <summary>
+    /// The Redis half of the question, sent now and answered later, so that it can travel with
+    /// another round trip (the send's rate limit). Only Redis: nothing here reaches MongoDB.
+    /// </summary>
+    public Question Ask(string userId, string peerId)
     {
         var db = redis.GetDatabase();
-        var mine = db.SetContainsAsync(Key(userId), [Loaded, peerId]);
-        var theirs = db.SetContainsAsync(Key(peerId), [Loaded, userId]);
-        var (iBlocked, blockedMe) = (await mine, await theirs);
-        return (iBlocked[0] ? iBlocked[1] : (await LoadAsync(userId, cancellationToken)).Contains(peerId),
-            blockedMe[0] ? blockedMe[1] : (await LoadAsync(peerId, cancellationToken)).Contains(userId));
+        return new Question(userId, peerId, db.SetContainsAsync(Key(userId), [Loaded, peerId]), db.SetContainsAsync(Key(peerId), [Loaded, userId]));
     }
 
-    /// <summary>Why <paramref name="userId"/> may not message (react to, type at) <paramref name="peerId"/>; null when they may.</summary>
-    public async Task<ClientError?> RefusalAsync(string userId, string peerId, CancellationToken cancellationToken) =>
-        await BetweenAsync(userId, peerId, cancellationToken) switch
+    public sealed record Question(string UserId, string PeerId, Task<bool[]> Mine, Task<bool[]> Theirs);
+
+    /// <summary>Why the asking user may not message (react to, type at) the peer; null when they may.</summary>
+    public async Task<ClientError?> RefusalAsync(Question question, CancellationToken cancellationToken) =>
+        await AnswerAsync(question, cancellationToken) switch
     {
         (_, BlockedMe: true) => new ClientError(StatusCodes.Status403Forbidden, "You can't message this person"),
         (IBlocked: true, _) => new ClientError(StatusCodes.Status403Forbidden, "You blocked this person",
             Detail: "Unblock them to send them messages."),
         _ => null,
     };
+
+    /// <summary>Why <paramref name="userId"/> may not message (react to, type at) <paramref name="peerId"/>; null when they may.</summary>
+    public Task<ClientError?> RefusalAsync(string userId, string peerId, CancellationToken cancellationToken) =>
+        RefusalAsync(Ask(userId, peerId), cancellationToken);
+
+    // A set not in Redis (expired, changed) is read from MongoDB and kept again.
+    private async Task<(bool IBlocked, bool BlockedMe)> AnswerAsync(Question question, CancellationToken cancellationToken)
+    {
+        var (iBlocked, blockedMe) = (await question.Mine, await question.Theirs);
+        return (iBlocked[0] ? iBlocked[1] : (await LoadAsync(question.UserId, cancellationToken)).Contains(question.PeerId),
+            blockedMe[0] ? blockedMe[1] : (await LoadAsync(question.PeerId, cancellationToken)).Contains(question.UserId));
+    }
 
     /// <summary>For each of these users who has any, the people a block separates them from (either way).</summary>
     public async Task<Dictionary<string, HashSet<string>>> SeparatedFromAsync(ICollection<string> userIds, CancellationToken cancellationToken)

@@ -4,6 +4,7 @@ using Chat.Api.Contracts;
 using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Media;
 using Chat.Api.Realtime;
+using Chat.Api.Security;
 using Chat.Api.Validation;
 using MongoDB.Bson;
 
@@ -15,8 +16,8 @@ namespace Chat.Api.Messaging;
 /// missed it catches up by seq. A repeated clientMessageId returns the original and pushes nothing.
 /// </summary>
 public sealed class MessageSender(
-    MessageWriter writer, MessageStore messages, PeerCheck peers, BlockList blocks, MediaService media, ChatNotifier notifier, DeliveryReceipts receipts,
-    MessagingTelemetry telemetry, TimeProvider time)
+    MessageWriter writer, MessageStore messages, PeerCheck peers, BlockList blocks, UserRateLimits limits, MediaService media, ChatNotifier notifier,
+    DeliveryReceipts receipts, MessagingTelemetry telemetry, TimeProvider time)
 {
     public sealed record Sent(MessageResponse Message, bool Duplicate);
 
@@ -25,6 +26,11 @@ public sealed class MessageSender(
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = MessagingTelemetry.Source.StartActivity("send message");
+        // The send limit (one budget for REST and the hub) and the block check are each a Redis
+        // round trip; sent together they cost about one (BENCHMARKS.md). Every call counts, valid
+        // or not, and nothing that may reach MongoDB runs before the permit: the block check goes
+        // early only for a peer already known to exist, and only its Redis half.
+        var permit = limits.AcquireAsync(RateLimits.Send, senderId, cancellationToken);
 
         var text = request?.Text?.Trim();
         if (string.IsNullOrEmpty(text)) text = null;
@@ -38,9 +44,15 @@ public sealed class MessageSender(
                 $"Text must be at most {MessagingLimits.MaxTextLength} characters.")
             .Check(request?.MediaId is null || request.MediaId.Length is > 0 and <= 64, "mediaId", "mediaId is not a media id.")
             .Check(request?.ReplyToId is null || ObjectId.TryParse(request.ReplyToId, out _), "replyToId", "replyToId is not a message id.");
-        if (ClientError.From(errors) is { } invalid) return (null, invalid);
+        var invalid = ClientError.From(errors);
+        var blockQuestion = invalid is null && peers.IsKnown(senderId, peerId) ? blocks.Ask(senderId, peerId!) : null;
+        using (var lease = await permit)
+        {
+            if (!lease.IsAcquired) return (null, RateLimits.Rejected(lease));
+        }
+        if (invalid is not null) return (null, invalid);
         if (await peers.CheckAsync(senderId, peerId, cancellationToken) is { } peerError) return (null, peerError);
-        if (await blocks.RefusalAsync(senderId, peerId!, cancellationToken) is { } blocked) return (null, blocked);
+        if (await blocks.RefusalAsync(blockQuestion ?? blocks.Ask(senderId, peerId!), cancellationToken) is { } blocked) return (null, blocked);
 
         var conversationId = ConversationIds.For(senderId, peerId!);
         // A reply quotes a message of this conversation (any other looks like none: 404).

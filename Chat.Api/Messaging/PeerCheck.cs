@@ -25,6 +25,9 @@ public sealed class PeerCheck(UserStore users, IMemoryCache known)
         return null;
     }
 
+    /// <summary>A well-formed id of someone else this replica already knows to exist; no database call.</summary>
+    public bool IsKnown(string userId, string? peerId) => CheckShape(userId, peerId) is null && known.TryGetValue(KnownKey(peerId!), out _);
+
     public async Task<ClientError?> CheckAsync(string userId, string? peerId, CancellationToken cancellationToken)
     {
         if (CheckShape(userId, peerId) is { } invalid) return invalid;

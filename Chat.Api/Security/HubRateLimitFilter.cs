@@ -1,9 +1,5 @@
-using System.Collections.Concurrent;
-using System.Threading.RateLimiting;
 using Chat.Api.Identity;
 using Microsoft.AspNetCore.SignalR;
-using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Chat.Api.Security;
 
@@ -11,25 +7,22 @@ namespace Chat.Api.Security;
 /// The same limits for hub methods as for their REST twins: over the limit, the call throws a
 /// HubException saying when to come back, and the connection stays open.
 /// </summary>
-public sealed class HubRateLimitFilter(IConnectionMultiplexer redis, IOptions<RateLimitOptions> options) : IHubFilter
+public sealed class HubRateLimitFilter(UserRateLimits limits) : IHubFilter
 {
+    // SendMessage is not here: MessageSender takes the send permit itself, together with the
+    // block check's Redis round trip, for the hub and REST alike.
     private static readonly Dictionary<string, string> PolicyOfMethod = new()
     {
-        ["SendMessage"] = RateLimits.Send,
         ["Typing"] = RateLimits.Typing,
         ["MarkRead"] = RateLimits.ReadMarks,
         ["React"] = RateLimits.Reactions,
     };
 
-    private readonly ConcurrentDictionary<string, PartitionedRateLimiter<string>> _limiters = new();
-
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocation, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         if (!PolicyOfMethod.TryGetValue(invocation.HubMethodName, out var policy)) return await next(invocation);
 
-        var limiter = _limiters.GetOrAdd(policy, name =>
-            PartitionedRateLimiter.Create<string, string>(user => RateLimits.Partition(redis, options.Value, name, user)));
-        using var lease = await limiter.AcquireAsync(invocation.Context.User!.UserId(), cancellationToken: invocation.Context.ConnectionAborted);
+        using var lease = await limits.AcquireAsync(policy, invocation.Context.User!.UserId(), invocation.Context.ConnectionAborted);
         if (!lease.IsAcquired) throw RateLimits.Rejected(lease).ToHubException();
         return await next(invocation);
     }

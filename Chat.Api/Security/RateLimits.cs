@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
 using Chat.Api.Validation;
@@ -53,7 +54,8 @@ public sealed class RateLimitOptions
 /// <summary>
 /// The named limits, shared by REST endpoints (ASP.NET Core's rate limiter, <c>RequireRateLimiting</c>)
 /// and hub methods (<see cref="HubRateLimitFilter"/>): both count in the same Redis key per
-/// (limit, user), so sending over REST and over the hub draws on one budget.
+/// (limit, user), so reacting over REST and over the hub draws on one budget. Sending takes its
+/// permit in <see cref="Messaging.MessageSender"/> itself, for both ways in (<see cref="UserRateLimits"/>).
 /// </summary>
 public static class RateLimits
 {
@@ -65,7 +67,8 @@ public static class RateLimits
     public const string ReadMarks = "read-marks";
     public const string Reactions = "reactions";
 
-    private static readonly string[] PerUser = [Send, Upload, Search, Typing, ReadMarks, Reactions];
+    // REST policies per user (Send is not one: MessageSender takes its permit).
+    private static readonly string[] PerUser = [Upload, Search, Typing, ReadMarks, Reactions];
 
     public static void AddChatRateLimits(this IHostApplicationBuilder builder)
     {
@@ -73,6 +76,7 @@ public static class RateLimits
             .Validate(o => new[] { o.SignUp, o.Send, o.Upload, o.Search, o.Typing, o.ReadMarks, o.Reactions }.All(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero)
                 && o.MaxConnectionsPerUser > 0, "Every RateLimits entry needs a positive PermitLimit and Window, and MaxConnectionsPerUser must be positive.")
             .ValidateOnStart();
+        builder.Services.AddSingleton<UserRateLimits>();
         builder.Services.AddSingleton<HubRateLimitFilter>();
         builder.Services.AddRateLimiter(_ => { });
         builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>, IConnectionMultiplexer>((options, limits, redis) =>
@@ -108,4 +112,17 @@ public static class RateLimits
         return new ClientError(StatusCodes.Status429TooManyRequests, "Too many requests",
             Detail: $"Slow down: try again in {Math.Ceiling(retryAfter.TotalSeconds)} s.", RetryAfter: retryAfter);
     }
+}
+
+/// <summary>
+/// Per-user limits taken in code (hub methods, the send path) rather than by endpoint policy:
+/// one limiter per limit, counting in the same Redis keys as the REST policies.
+/// </summary>
+public sealed class UserRateLimits(IConnectionMultiplexer redis, IOptions<RateLimitOptions> options)
+{
+    private readonly ConcurrentDictionary<string, PartitionedRateLimiter<string>> _limiters = new();
+
+    public ValueTask<RateLimitLease> AcquireAsync(string policy, string userId, CancellationToken cancellationToken) =>
+        _limiters.GetOrAdd(policy, name => PartitionedRateLimiter.Create<string, string>(user => RateLimits.Partition(redis, options.Value, name, user)))
+            .AcquireAsync(userId, cancellationToken: cancellationToken);
 }
