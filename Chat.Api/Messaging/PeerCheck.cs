@@ -26,16 +26,18 @@ public sealed class PeerCheck(UserStore users, IMemoryCache known)
     }
 
     /// <summary>A well-formed id of someone else this replica already knows to exist; no database call.</summary>
-    public bool IsKnown(string userId, string? peerId) => CheckShape(userId, peerId) is null && known.TryGetValue(KnownKey(peerId!), out _);
+    public bool IsKnown(string userId, string? peerId) => CheckShape(userId, peerId) is null && Remembered(peerId!);
 
     public async Task<ClientError?> CheckAsync(string userId, string? peerId, CancellationToken cancellationToken)
     {
         if (CheckShape(userId, peerId) is { } invalid) return invalid;
-        if (known.TryGetValue(KnownKey(peerId!), out _)) return null;
+        if (Remembered(peerId!)) return null;
         if (await users.FindByIdAsync(peerId!, cancellationToken) is null) return ClientError.NotFound("User");
         known.Set(KnownKey(peerId!), true, RememberedFor);
         return null;
     }
+
+    private bool Remembered(string peerId) => known.TryGetValue(KnownKey(peerId), out _);
 
     private static string KnownKey(string userId) => $"peer:{userId}";
 }
