@@ -17,6 +17,7 @@ app.MapAuthApi();
 app.MapUsersApi();
 app.MapBlocksApi();
 app.MapConversationsApi();
+app.MapGroupsApi();
 app.MapMessagesApi();
 app.MapSearchApi();
 app.MapMediaApi();

@@ -50,7 +50,7 @@ var apiReplicas = builder.AddApiReplicas(builder.Configuration.GetValue("Api:Rep
     .WithEnvironment("Media__MaxUploadBytes", maxUploadBytes)
     .WithImageStorage(report)
     .WithTraceSampling(builder.Configuration, report)
-    .WithRateLimitSettings(builder.Configuration, report)
+    .WithApiSettings(builder.Configuration, report)
     .WithHttpHealthCheck("/health"));
 
 var web = builder.AddProject<Projects.Chat_Web>("web")

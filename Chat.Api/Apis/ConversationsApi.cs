@@ -27,7 +27,7 @@ public static class ConversationsApi
         string peerId, long? before, long? after, int? limit, HttpContext context, ConversationReader reader,
         CancellationToken cancellationToken)
     {
-        var (page, error) = await reader.HistoryAsync(context.User.UserId(), peerId, before, after, limit, cancellationToken);
+        var (page, error) = await reader.HistoryAsync(context.User.UserId(), ConversationRef.Pair(peerId), before, after, limit, cancellationToken);
         return error is null ? TypedResults.Ok(page) : error.ToProblem(context);
     }
 
@@ -36,7 +36,7 @@ public static class ConversationsApi
         string peerId, SendMessageRequest request, HttpContext context, MessageSender sender, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var (sent, error) = await sender.SendAsync(context.User.UserId(), peerId, request, cancellationToken);
+        var (sent, error) = await sender.SendAsync(context.User.UserId(), ConversationRef.Pair(peerId), request, cancellationToken);
         if (error is not null) return error.ToProblem(context);
         // The server's own share of the latency (validate, persist, push), for browsers' dev
         // tools and the load-test tool.
@@ -49,7 +49,7 @@ public static class ConversationsApi
 
     public static async Task<Results<NoContent, ProblemHttpResult>> MarkRead(
         string peerId, MarkReadRequest request, HttpContext context, ReadMarks reads, CancellationToken cancellationToken) =>
-        await reads.MarkReadAsync(context.User.UserId(), peerId, request.Seq, cancellationToken) is { } error
+        await reads.MarkReadAsync(context.User.UserId(), ConversationRef.Pair(peerId), request.Seq, cancellationToken) is { } error
             ? error.ToProblem(context)
             : TypedResults.NoContent();
 }

@@ -3,6 +3,7 @@ using Chat.Api.Contracts;
 using Chat.Api.Identity;
 using Chat.Api.Infrastructure;
 using Chat.Api.Media;
+using Chat.Api.Messaging;
 using Chat.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -34,17 +35,17 @@ public static class MediaApi
     }
 
     /// <summary>
-    /// One image or thumbnail. A private one (a message's) only for its sender and recipient,
+    /// One image or thumbnail. A private one (a message's) only for those who may read its message,
     /// cached by their browser only (<c>private</c>); anyone else gets the same 404 as for no
     /// image at all. An avatar for anyone, cacheable by all. Files never change (new content, new id).
     /// </summary>
     public static async Task<Results<PhysicalFileHttpResult, RedirectHttpResult, ProblemHttpResult>> Image(
-        string file, HttpContext context, MediaService media, CancellationToken cancellationToken)
+        string file, HttpContext context, MediaService media, MessageImages images, CancellationToken cancellationToken)
     {
         var notFound = Validation.ClientError.NotFound("Image");
         if (MediaPaths.Parse(file) is not var (mediaId, thumbnail)) return notFound.ToProblem(context);
         var viewer = context.User.FindFirstValue(JwtRegisteredClaimNames.Sub);
-        if (await media.FindVisibleAsync(mediaId, viewer, cancellationToken) is not { } found) return notFound.ToProblem(context);
+        if (await images.FindVisibleAsync(mediaId, viewer, cancellationToken) is not { } found) return notFound.ToProblem(context);
 
         var location = media.Locate(found, thumbnail);
         var headers = context.Response.Headers;

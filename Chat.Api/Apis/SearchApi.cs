@@ -16,9 +16,10 @@ public static class SearchApi
     }
 
     public static async Task<Results<Ok<SearchPage>, ProblemHttpResult>> Messages(
-        string? q, string? peerId, string? before, int? limit, HttpContext context, MessageSearch search, CancellationToken cancellationToken)
+        string? q, string? peerId, string? conversationId, string? before, int? limit, HttpContext context, MessageSearch search,
+        CancellationToken cancellationToken)
     {
-        var (page, error) = await search.SearchAsync(context.User.UserId(), q, peerId, before, limit, cancellationToken);
+        var (page, error) = await search.SearchAsync(context.User.UserId(), q, peerId, conversationId, before, limit, cancellationToken);
         return error is null ? TypedResults.Ok(page) : error.ToProblem(context);
     }
 }

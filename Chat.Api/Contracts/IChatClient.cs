@@ -16,4 +16,8 @@ public interface IChatClient
     Task Typing(TypingEvent typing);
 
     Task PresenceChanged(IReadOnlyList<PresenceDelta> changes);
+
+    Task GroupChanged(GroupChangedEvent changed);
+
+    Task GroupReadProgress(GroupReadProgressEvent progress);
 }

@@ -2,7 +2,9 @@ namespace Chat.Api.Contracts;
 
 // Conversations and messages in docs/api.md, and the hub's payloads.
 
-public sealed record SendMessageRequest(string? ClientMessageId, string? Text, string? MediaId, string? ReplyToId = null);
+/// <summary>A send; <c>Mentions</c> (user ids, members of the group) only in a group.</summary>
+public sealed record SendMessageRequest(
+    string? ClientMessageId, string? Text, string? MediaId, string? ReplyToId = null, IReadOnlyList<string>? Mentions = null);
 
 public sealed record MarkReadRequest(long? Seq);
 
@@ -12,12 +14,20 @@ public sealed record MessageImage(string Url, string ThumbnailUrl, int Width, in
 
 /// <summary>
 /// A message as one participant sees it: <c>Reactions</c> say which are the viewer's own
-/// (<c>Mine</c>), so the two participants may be sent different copies.
+/// (<c>Mine</c>), so the participants may be sent different copies. In a group
+/// <c>RecipientId</c> is null; <c>Event</c> marks a membership change in the timeline.
 /// </summary>
 public sealed record MessageResponse(
-    string Id, string ConversationId, long Seq, string ClientMessageId, string SenderId, string RecipientId,
+    string Id, string ConversationId, long Seq, string ClientMessageId, string SenderId, string? RecipientId,
     string? Text, MessageImage? Image, DateTime CreatedAt, DateTime? EditedAt, bool Deleted,
-    ReplyPreview? ReplyTo, IReadOnlyList<ReactionSummary> Reactions);
+    ReplyPreview? ReplyTo, IReadOnlyList<ReactionSummary> Reactions,
+    IReadOnlyList<string> Mentions, GroupEvent? Event);
+
+/// <summary>
+/// A membership change (API 1.2): created, added, removed, left, renamed, avatar, role. <c>Name</c>
+/// is the group's name (created, renamed) or the new role (role).
+/// </summary>
+public sealed record GroupEvent(string Type, string ActorId, IReadOnlyList<string> UserIds, string? Name);
 
 /// <summary>The message a reply quotes, as it is now (edited text, or deleted).</summary>
 public sealed record ReplyPreview(string Id, long Seq, string SenderId, string? Text, bool HasImage, bool Deleted);
@@ -27,15 +37,17 @@ public sealed record ReactionSummary(string Emoji, int Count, bool Mine);
 
 public sealed record MessagePage(IReadOnlyList<MessageResponse> Items, bool HasMore);
 
+/// <summary>A pair (<c>Kind</c> "direct", with its peer) or a group (<c>Group</c>, no peer).</summary>
 public sealed record ConversationResponse(
-    string Id, ContactResponse Peer, MessageResponse? LastMessage, long LastSeq,
-    long UnreadCount, long MyReadSeq, long PeerReadSeq);
+    string Id, ContactResponse? Peer, MessageResponse? LastMessage, long LastSeq,
+    long UnreadCount, long MyReadSeq, long PeerReadSeq,
+    string Kind, GroupInfo? Group, long MentionCount);
 
 public sealed record ReadUpToEvent(string ConversationId, string ReaderId, long Seq);
 
 public sealed record TypingEvent(string ConversationId, string UserId);
 
-/// <summary>A message found by search, with the other participant of its conversation.</summary>
-public sealed record SearchHit(MessageResponse Message, ContactResponse Peer);
+/// <summary>A message found by search, with the other participant of its pair or its group.</summary>
+public sealed record SearchHit(MessageResponse Message, ContactResponse? Peer, GroupInfo? Group);
 
 public sealed record SearchPage(IReadOnlyList<SearchHit> Items, string? Next);

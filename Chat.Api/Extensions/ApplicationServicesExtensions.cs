@@ -2,6 +2,7 @@ using Chat.Api.Accounts;
 using Chat.Api.Blocking;
 using Chat.Api.Contacts;
 using Chat.Api.Contracts;
+using Chat.Api.Groups;
 using Chat.Api.Hubs;
 using Chat.Api.Infrastructure;
 using Chat.Api.Infrastructure.MongoDB;
@@ -91,6 +92,9 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageWriter>());
         services.AddSingleton<PeerCheck>();
+        services.AddSingleton<ConversationAccess>();
+        services.AddSingleton<MessageImages>();
+        services.AddSingleton<GroupReadProgress>();
         services.AddSingleton<ReactionStore>();
         services.AddSingleton(new MongoIndexes.Definition(ReactionStore.CreateIndexesAsync));
         services.AddSingleton<MessageViews>();
@@ -104,6 +108,15 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<DeliveryReceipts>();
 
         builder.AddMedia();
+
+        // Groups: memberships (MongoDB), who is in which group on each replica, the group rules.
+        services.AddOptions<GroupOptions>().BindConfiguration(GroupOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<GroupTelemetry>();
+        services.AddSingleton<GroupStore>();
+        services.AddSingleton(new MongoIndexes.Definition(GroupStore.CreateIndexesAsync));
+        services.AddSingleton<GroupMembers>();
+        services.AddHostedService(provider => provider.GetRequiredService<GroupMembers>());
+        services.AddSingleton<GroupService>();
 
         services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PresenceTelemetry>();
@@ -131,7 +144,9 @@ public static class ApplicationServicesExtensions
         });
         builder.Services.AddSingleton<IUserIdProvider, SubjectUserIdProvider>();
         builder.Services.AddSingleton(provider => provider.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Clients);
+        builder.Services.AddSingleton(provider => provider.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Groups);
         builder.Services.AddSingleton<ChatNotifier>();
+        builder.Services.AddSingleton<GroupConnections>();
         builder.Services.AddSingleton<ConnectionRegistry>();
         builder.Services.AddHostedService(provider => provider.GetRequiredService<ConnectionRegistry>());
     }

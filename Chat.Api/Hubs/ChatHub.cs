@@ -1,4 +1,5 @@
 using Chat.Api.Contracts;
+using Chat.Api.Groups;
 using Chat.Api.Identity;
 using Chat.Api.Infrastructure;
 using Chat.Api.Messaging;
@@ -17,7 +18,8 @@ namespace Chat.Api.Hubs;
 /// <see cref="ChatNotifier"/>. Services a method needs come as its parameters (from DI); each call
 /// has a deadline (<see cref="DependencyFailures.Deadline"/>), like a REST request.
 /// </summary>
-public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connections, IOptions<RateLimitOptions> limits) : Hub<IChatClient>
+public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connections, GroupMembers groups, IOptions<RateLimitOptions> limits)
+    : Hub<IChatClient>
 {
     public const string Path = "/hubs/chat";
 
@@ -31,6 +33,8 @@ public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connect
             throw new HubException($"Too many open connections: at most {limits.Value.MaxConnectionsPerUser} per user. Close a tab or device.");
         }
         connections.Opened(Context, UserId, Context.User!.FindFirst(SessionTokens.SessionIdClaim)?.Value);
+        // Registered first, so a membership change from now on reaches this connection too.
+        await groups.ConnectedAsync(Context.ConnectionId, UserId, Context.ConnectionAborted);
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
@@ -46,7 +50,14 @@ public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connect
     public async Task<MessageResponse> SendMessage(string peerId, SendMessageRequest request, MessageSender sender)
     {
         using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);
-        var (sent, error) = await sender.SendAsync(UserId, peerId, request, deadline.Token);
+        var (sent, error) = await sender.SendAsync(UserId, ConversationRef.Pair(peerId), request, deadline.Token);
+        return error is null ? sent!.Message : throw error.ToHubException();
+    }
+
+    public async Task<MessageResponse> SendGroupMessage(string groupId, SendMessageRequest request, MessageSender sender)
+    {
+        using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);
+        var (sent, error) = await sender.SendAsync(UserId, ConversationRef.Group(groupId), request, deadline.Token);
         return error is null ? sent!.Message : throw error.ToHubException();
     }
 
@@ -57,7 +68,13 @@ public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connect
     public async Task MarkRead(string peerId, long seq, ReadMarks reads)
     {
         using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);
-        if (await reads.MarkReadAsync(UserId, peerId, seq, deadline.Token) is { } error) throw error.ToHubException();
+        if (await reads.MarkReadAsync(UserId, ConversationRef.Pair(peerId), seq, deadline.Token) is { } error) throw error.ToHubException();
+    }
+
+    public async Task MarkGroupRead(string groupId, long seq, ReadMarks reads)
+    {
+        using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);
+        if (await reads.MarkReadAsync(UserId, ConversationRef.Group(groupId), seq, deadline.Token) is { } error) throw error.ToHubException();
     }
 
     /// <summary>Adds (<paramref name="on"/>) or removes the caller's reaction, like PUT/DELETE /api/messages/{id}/reactions/{emoji}.</summary>
@@ -71,6 +88,12 @@ public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connect
     public async Task Typing(string peerId, TypingSignals typing)
     {
         using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);
-        if (await typing.TypingAsync(UserId, peerId, deadline.Token) is { } error) throw error.ToHubException();
+        if (await typing.TypingAsync(UserId, ConversationRef.Pair(peerId), deadline.Token) is { } error) throw error.ToHubException();
+    }
+
+    public async Task GroupTyping(string groupId, TypingSignals typing)
+    {
+        using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);
+        if (await typing.TypingAsync(UserId, ConversationRef.Group(groupId), deadline.Token) is { } error) throw error.ToHubException();
     }
 }

@@ -30,7 +30,16 @@ public sealed record MediaDocument
     /// <summary>Besides the owner, who may see a private image: the sender and recipient of the message that uses it.</summary>
     public string[] Viewers { get; init; } = [];
 
+    /// <summary>The group whose message uses it: whoever may read that message may see it (asked of the group, not listed here).</summary>
+    [MongoDB.Bson.Serialization.Attributes.BsonIgnoreIfNull]
+    public string? GroupId { get; init; }
+
     public bool IsVisibleTo(string? userId) => !Private || (userId is not null && (userId == OwnerId || Viewers.Contains(userId)));
+
+    /// <summary>The clientMessageId of the message using it, if one does.</summary>
+    public string? MessageClientId => UsedBy is { } use && use.StartsWith(MessageUsePrefix, StringComparison.Ordinal) ? use[MessageUsePrefix.Length..] : null;
+
+    public const string MessageUsePrefix = "message:";
 
     public MediaResponse ToResponse() => new(Id, Url, ThumbnailUrl, Width, Height, ContentType, Bytes);
 

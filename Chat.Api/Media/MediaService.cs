@@ -18,6 +18,12 @@ public sealed class MediaService(
 {
     public const string AvatarUse = "avatar";
 
+    /// <summary>What a message's image is used by: the send (its clientMessageId), so a retry finds it claimed by itself.</summary>
+    public static string MessageUse(string clientMessageId) => MediaDocument.MessageUsePrefix + clientMessageId;
+
+    /// <summary>A group's avatar: public like a person's, one per group.</summary>
+    public static string GroupAvatarUse(string groupId) => $"{AvatarUse}:{groupId}";
+
     /// <summary>A new upload; <paramref name="use"/> "avatar" makes it public, anything else private to its owner until a message uses it.</summary>
     public async Task<(MediaDocument? Media, ClientError? Error)> UploadAsync(
         string ownerId, byte[] file, string? use, CancellationToken cancellationToken)
@@ -45,7 +51,7 @@ public sealed class MediaService(
         telemetry.UploadSize.Record(file.LongLength);
 
         var id = Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
-        var isPrivate = use != AvatarUse;
+        var isPrivate = use != AvatarUse && use?.StartsWith(AvatarUse + ":", StringComparison.Ordinal) != true;
         (string Url, string ThumbnailUrl) stored;
         using (var activity = MediaTelemetry.Source.StartActivity("store image"))
         {
@@ -73,11 +79,15 @@ public sealed class MediaService(
         return (document, null);
     }
 
-    /// <summary>The image for a message: the sender's own upload, not used by another message; from now on the recipient may see it too.</summary>
+    /// <summary>
+    /// The image for a message: the sender's own upload, not used by another message. From now on
+    /// <paramref name="viewers"/> (a pair's recipient) may see it too, or, in a group
+    /// (<paramref name="groupId"/>), whoever may read the message (<see cref="Messaging.MessageImages"/>).
+    /// </summary>
     public async Task<(MessageImage? Image, ClientError? Error)> ClaimForMessageAsync(
-        string mediaId, string senderId, string recipientId, string clientMessageId, CancellationToken cancellationToken)
+        string mediaId, string senderId, string[] viewers, string? groupId, string clientMessageId, CancellationToken cancellationToken)
     {
-        var claimed = await media.ClaimAsync(mediaId, senderId, $"message:{clientMessageId}", [senderId, recipientId], cancellationToken);
+        var claimed = await media.ClaimAsync(mediaId, senderId, MessageUse(clientMessageId), [senderId, .. viewers], groupId, cancellationToken);
         if (claimed is not null) return (claimed.ToImage(), null);
         // Someone else's upload looks like no upload at all.
         var existing = await media.FindAsync(mediaId, cancellationToken);
@@ -86,9 +96,7 @@ public sealed class MediaService(
             : ClientError.NotFound("Media"));
     }
 
-    /// <summary>The media if <paramref name="userId"/> (null: anonymous) may see it; otherwise null, as if it did not exist.</summary>
-    public async Task<MediaDocument?> FindVisibleAsync(string mediaId, string? userId, CancellationToken cancellationToken) =>
-        await media.FindAsync(mediaId, cancellationToken) is { } found && found.IsVisibleTo(userId) ? found : null;
+    public Task<MediaDocument?> FindAsync(string mediaId, CancellationToken cancellationToken) => media.FindAsync(mediaId, cancellationToken);
 
     public ImageLocation Locate(MediaDocument document, bool thumbnail) => storage.Locate(document, thumbnail);
 
@@ -108,6 +116,15 @@ public sealed class MediaService(
     public async Task DeleteOtherAvatarsAsync(string ownerId, string current, CancellationToken cancellationToken)
     {
         foreach (var old in await media.AvatarsOfAsync(ownerId, cancellationToken))
+        {
+            if (old.Id != current) await DeleteAsync(old, cancellationToken);
+        }
+    }
+
+    /// <summary>A group's avatar replaced by <paramref name="current"/>: the older ones go.</summary>
+    public async Task DeleteOtherGroupAvatarsAsync(string groupId, string current, CancellationToken cancellationToken)
+    {
+        foreach (var old in await media.UsedByAsync(GroupAvatarUse(groupId), cancellationToken))
         {
             if (old.Id != current) await DeleteAsync(old, cancellationToken);
         }

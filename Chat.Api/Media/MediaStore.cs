@@ -31,10 +31,10 @@ public sealed class MediaStore(IMongoDatabase database)
     /// if it is unused or already used by that very use (a retried send); null otherwise. Atomic:
     /// two messages cannot both take one image.
     /// </summary>
-    public async Task<MediaDocument?> ClaimAsync(string id, string ownerId, string use, string[] viewers, CancellationToken cancellationToken) =>
+    public async Task<MediaDocument?> ClaimAsync(string id, string ownerId, string use, string[] viewers, string? groupId, CancellationToken cancellationToken) =>
         await _media.FindOneAndUpdateAsync(
             F.Eq(m => m.Id, id) & F.Eq(m => m.OwnerId, ownerId) & F.Or(F.Eq(m => m.UsedBy, null), F.Eq(m => m.UsedBy, use)),
-            Builders<MediaDocument>.Update.Set(m => m.UsedBy, use).Set(m => m.Viewers, viewers),
+            Builders<MediaDocument>.Update.Set(m => m.UsedBy, use).Set(m => m.Viewers, viewers).Set(m => m.GroupId, groupId),
             new FindOneAndUpdateOptions<MediaDocument> { ReturnDocument = ReturnDocument.After },
             cancellationToken);
 
@@ -53,6 +53,9 @@ public sealed class MediaStore(IMongoDatabase database)
 
     public async Task<List<MediaDocument>> AvatarsOfAsync(string ownerId, CancellationToken cancellationToken) =>
         await _media.Find(F.Eq(m => m.OwnerId, ownerId) & F.Eq(m => m.UsedBy, "avatar")).ToListAsync(cancellationToken);
+
+    public async Task<List<MediaDocument>> UsedByAsync(string use, CancellationToken cancellationToken) =>
+        await _media.Find(F.Eq(m => m.UsedBy, use)).ToListAsync(cancellationToken);
 
     /// <summary>Uploads no message or avatar used, made before <paramref name="cutoff"/>.</summary>
     public async Task<List<MediaDocument>> UnusedBeforeAsync(DateTime cutoff, int limit, CancellationToken cancellationToken) =>

@@ -1,12 +1,17 @@
 using Chat.Api.Contacts;
 using Chat.Api.Contracts;
+using Chat.Api.Groups;
 using Chat.Api.Validation;
 
 namespace Chat.Api.Messaging;
 
-/// <summary>What a user reads: their conversation list and the history of one conversation (paged by seq).</summary>
+/// <summary>
+/// What a user reads: their conversation list (pairs and groups) and the history of one
+/// conversation (paged by seq, a group's within the reader's windows).
+/// </summary>
 public sealed class ConversationReader(
-    MessageStore messages, MessageViews views, PeerCheck peers, ContactDirectory contacts, MessagingTelemetry telemetry)
+    MessageStore messages, MessageViews views, ConversationAccess access, GroupStore groupStore, GroupMembers groups,
+    ContactDirectory contacts, MessagingTelemetry telemetry)
 {
     private const int MaxConversations = 200;
 
@@ -15,7 +20,7 @@ public sealed class ConversationReader(
     /// messages after <paramref name="after"/> (catch-up); always ascending by seq.
     /// </summary>
     public async Task<(MessagePage? Page, ClientError? Error)> HistoryAsync(
-        string userId, string? peerId, long? before, long? after, int? limit, CancellationToken cancellationToken)
+        string userId, ConversationRef conversation, long? before, long? after, int? limit, CancellationToken cancellationToken)
     {
         var pageSize = limit ?? MessagingLimits.DefaultPageSize;
         var errors = new ValidationErrors()
@@ -24,29 +29,46 @@ public sealed class ConversationReader(
             .Check(after is null or >= 0, "after", "after must be at least 0.")
             .Check(pageSize is >= 1 and <= MessagingLimits.MaxPageSize, "limit", $"limit must be 1 to {MessagingLimits.MaxPageSize}.");
         if (ClientError.From(errors) is { } invalid) return (null, invalid);
-        if (await peers.CheckAsync(userId, peerId, cancellationToken) is { } peerError) return (null, peerError);
+        var (grant, refused) = await access.ResolveAsync(userId, conversation, ConversationNeed.Read, cancellationToken);
+        if (grant is null) return (null, refused);
 
         if (after is not null) telemetry.CatchUps.Add(1);
-        var (items, hasMore) = await messages.PageAsync(ConversationIds.For(userId, peerId!), before, after, pageSize, cancellationToken);
+        var (items, hasMore) = await messages.PageAsync(grant.ConversationId, grant.Windows, before, after, pageSize, cancellationToken);
         return (new MessagePage(await views.ForAsync(userId, items, cancellationToken), hasMore), null);
     }
 
-    /// <summary>The user's conversations, most recent activity first, each with its peer, last message and unread count.</summary>
+    /// <summary>
+    /// The user's conversations, most recent activity first: pairs with their peer, groups (also
+    /// those the user left, until they remove them) as the user sees them, each with its last
+    /// message, unread count and, in a group, the unread mentions of the user.
+    /// </summary>
     public async Task<List<ConversationResponse>> ConversationsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var pairs = PairsAsync(userId, cancellationToken);
+        var inGroups = GroupsAsync(userId, cancellationToken);
+        return (await pairs).Concat(await inGroups)
+            .OrderByDescending(c => c.At)
+            .Take(MaxConversations)
+            .Select(c => c.Conversation)
+            .ToList();
+    }
+
+    private async Task<List<(ConversationResponse Conversation, DateTime At)>> PairsAsync(string userId, CancellationToken cancellationToken)
     {
         var listed = await messages.ConversationsOfAsync(userId, MaxConversations, cancellationToken);
         if (listed.Count == 0) return [];
-        // Summaries may trail their newest message by a moment: brought up to it, then ordered again.
-        var conversations = (await messages.CatchUpAsync(listed, cancellationToken)).OrderByDescending(c => c.LastMessageAt).ToList();
+        // Summaries may trail their newest message by a moment: brought up to it.
+        var conversations = await messages.CatchUpAsync(listed, cancellationToken);
         var peerIds = conversations.Select(c => c.PeerOf(userId)).ToList();
         var (peers, separated) = await contacts.FindManyAsync(userId, peerIds, cancellationToken);
         var lastMessages = (await views.ForAsync(userId, await messages.FindManyAsync(conversations.Select(c => c.LastMessageId!), cancellationToken), cancellationToken))
             .ToDictionary(m => m.Id);
-        var unread = await messages.UnreadCountsAsync(userId, conversations, cancellationToken);
+        var (unread, _) = await messages.UnreadCountsAsync(userId,
+            conversations.Select(c => (c.Id, c.ReadSeqOf(userId), c.LastSeq)).ToList(), countMentions: false, cancellationToken);
 
         return conversations
             .Where(c => peers.ContainsKey(c.PeerOf(userId)))
-            .Select(c => new ConversationResponse(
+            .Select(c => (new ConversationResponse(
                 c.Id,
                 peers[c.PeerOf(userId)],
                 lastMessages.GetValueOrDefault(c.LastMessageId!),
@@ -54,7 +76,37 @@ public sealed class ConversationReader(
                 unread.GetValueOrDefault(c.Id),
                 c.ReadSeqOf(userId),
                 // Read marks are hidden across a block, like presence.
-                separated.Contains(c.PeerOf(userId)) ? 0 : c.ReadSeqOf(c.PeerOf(userId))))
+                separated.Contains(c.PeerOf(userId)) ? 0 : c.ReadSeqOf(c.PeerOf(userId)),
+                ConversationDocument.Direct, null, 0), c.LastMessageAt))
+            .ToList();
+    }
+
+    // A group the user left shows what they saw: up to the event that took them out.
+    private async Task<List<(ConversationResponse Conversation, DateTime At)>> GroupsAsync(string userId, CancellationToken cancellationToken)
+    {
+        var memberships = (await groupStore.MembershipsOfAsync(userId, cancellationToken))
+            .Where(m => m.EverIn && (m.IsIn || m.Listed)).ToDictionary(m => m.GroupId);
+        if (memberships.Count == 0) return [];
+        var stored = await groupStore.FindGroupsAsync(memberships.Keys, cancellationToken);
+        var listed = await messages.CatchUpAsync(stored, cancellationToken);
+        var upTo = listed.ToDictionary(g => g.Id, g => memberships[g.Id].ReadableUpTo(g.LastSeq));
+        var snapshots = await Task.WhenAll(listed.Select(g => groups.GetAsync(g.Id, cancellationToken)));
+        var lastStored = await messages.FindAtAsync(listed.Where(g => upTo[g.Id] > 0).Select(g => (g.Id, upTo[g.Id])).ToList(), cancellationToken);
+        var lastMessages = (await views.ForAsync(userId, lastStored, cancellationToken)).ToDictionary(m => m.ConversationId);
+        var (unread, mentions) = await messages.UnreadCountsAsync(userId,
+            listed.Select(g => (g.Id, g.ReadSeqOf(userId), upTo[g.Id])).ToList(), countMentions: true, cancellationToken);
+
+        return listed.Zip(snapshots)
+            .Where(pair => pair.Second is not null)
+            .Select(pair =>
+            {
+                var (group, snapshot) = pair;
+                var last = lastMessages.GetValueOrDefault(group.Id);
+                return (new ConversationResponse(
+                    group.Id, null, last, upTo[group.Id], unread.GetValueOrDefault(group.Id), group.ReadSeqOf(userId), 0,
+                    ConversationDocument.Group, snapshot!.InfoFor(userId), mentions.GetValueOrDefault(group.Id)),
+                    last?.CreatedAt ?? group.CreatedAt ?? default);
+            })
             .ToList();
     }
 }

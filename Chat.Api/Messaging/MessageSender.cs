@@ -1,6 +1,8 @@
-using Chat.Api.Blocking;
 using System.Diagnostics;
+using Chat.Api.Accounts;
+using Chat.Api.Blocking;
 using Chat.Api.Contracts;
+using Chat.Api.Groups;
 using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Media;
 using Chat.Api.Realtime;
@@ -11,30 +13,32 @@ using MongoDB.Bson;
 namespace Chat.Api.Messaging;
 
 /// <summary>
-/// Sending a message, behind both the REST API and the hub: validate, check the peer, claim the
-/// image, persist with the next seq, then push. The push is an optimisation: a client that
-/// missed it catches up by seq. A repeated clientMessageId returns the original and pushes nothing.
+/// Sending a message to a pair or a group, behind both the REST API and the hub: validate, ask
+/// <see cref="ConversationAccess"/>, claim the image, persist with the next seq, then push. The
+/// push is an optimisation: a client that missed it catches up by seq. A repeated
+/// clientMessageId returns the original and pushes nothing.
 /// </summary>
 public sealed class MessageSender(
-    MessageWriter writer, MessageStore messages, PeerCheck peers, BlockList blocks, UserRateLimits limits, MediaService media, ChatNotifier notifier,
-    DeliveryReceipts receipts, MessagingTelemetry telemetry, TimeProvider time)
+    MessageWriter writer, MessageStore messages, ConversationAccess access, PeerCheck peers, BlockList blocks, UserRateLimits limits,
+    MediaService media, ChatNotifier notifier, DeliveryReceipts receipts, MessagingTelemetry telemetry, TimeProvider time)
 {
     public sealed record Sent(MessageResponse Message, bool Duplicate);
 
     public async Task<(Sent? Sent, ClientError? Error)> SendAsync(
-        string senderId, string? peerId, SendMessageRequest? request, CancellationToken cancellationToken)
+        string senderId, ConversationRef conversation, SendMessageRequest? request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         using var activity = MessagingTelemetry.Source.StartActivity("send message");
-        // The send limit (one budget for REST and the hub) and the block check are each a Redis
-        // round trip; sent together they cost about one (BENCHMARKS.md). Every call counts, valid
-        // or not, and nothing that may reach MongoDB runs before the permit: the block check goes
-        // early only for a peer already known to exist, and only its Redis half.
+        // The send limit (one budget for REST and the hub, pairs and groups) and a pair's block
+        // check are each a Redis round trip; sent together they cost about one (BENCHMARKS.md).
+        // Every call counts, valid or not, and nothing that may reach MongoDB runs before the
+        // permit: the block check goes early only for a peer already known to exist, and only its Redis half.
         var permit = limits.AcquireAsync(RateLimits.Send, senderId, cancellationToken);
 
         var text = request?.Text?.Trim();
         if (string.IsNullOrEmpty(text)) text = null;
         var clientMessageId = request?.ClientMessageId?.Trim();
+        var mentions = request?.Mentions?.Distinct().ToArray() ?? [];
         var errors = new ValidationErrors()
             .Check(!string.IsNullOrEmpty(clientMessageId), "clientMessageId", "clientMessageId is required.")
             .Check(clientMessageId is null || clientMessageId.Length <= MessagingLimits.MaxClientMessageIdLength, "clientMessageId",
@@ -43,24 +47,35 @@ public sealed class MessageSender(
             .Check(text is null || text.Length <= MessagingLimits.MaxTextLength, "text",
                 $"Text must be at most {MessagingLimits.MaxTextLength} characters.")
             .Check(request?.MediaId is null || request.MediaId.Length is > 0 and <= 64, "mediaId", "mediaId is not a media id.")
-            .Check(request?.ReplyToId is null || ObjectId.TryParse(request.ReplyToId, out _), "replyToId", "replyToId is not a message id.");
+            .Check(request?.ReplyToId is null || ObjectId.TryParse(request.ReplyToId, out _), "replyToId", "replyToId is not a message id.")
+            .Check(mentions.Length == 0 || conversation.GroupId is not null, "mentions", "Mentions are for groups.")
+            .Check(mentions.Length <= GroupOptions.MaxMentions, "mentions", $"A message mentions at most {GroupOptions.MaxMentions} people.")
+            .Check(mentions.All(UserIds.IsCanonical), "mentions", "Every mention is a user id.");
         var invalid = ClientError.From(errors);
-        var blockQuestion = invalid is null && peers.IsKnown(senderId, peerId) ? blocks.Ask(senderId, peerId!) : null;
+        var blockQuestion = invalid is null && peers.IsKnown(senderId, conversation.PeerId) ? blocks.Ask(senderId, conversation.PeerId!) : null;
         using (var lease = await permit)
         {
             if (!lease.IsAcquired) return (null, RateLimits.Rejected(lease));
         }
         if (invalid is not null) return (null, invalid);
-        if (await peers.CheckAsync(senderId, peerId, cancellationToken) is { } peerError) return (null, peerError);
-        if (await blocks.RefusalAsync(blockQuestion ?? blocks.Ask(senderId, peerId!), cancellationToken) is { } blocked) return (null, blocked);
+        var (grant, refused) = await access.ResolveAsync(senderId, conversation, ConversationNeed.Write, cancellationToken, blockQuestion);
+        if (grant is null) return (null, refused);
+        // Only people in the group now can be mentioned (Matrix's intentional mentions: ids, not names in the text).
+        if (mentions.Any(id => grant.Group!.Of(id) is not { IsIn: true }))
+        {
+            return (null, ClientError.Invalid("mentions", "Only members of the group can be mentioned."));
+        }
 
-        var conversationId = ConversationIds.For(senderId, peerId!);
-        // A reply quotes a message of this conversation (any other looks like none: 404).
+        // A reply quotes a message of this conversation the sender can see (any other looks like none: 404).
         MessageDocument? original = null;
         if (request!.ReplyToId is { } replyToId)
         {
             original = await messages.FindByIdAsync(replyToId, cancellationToken);
-            if (original is null || original.ConversationId != conversationId) return (null, ClientError.NotFound("Message"));
+            if (original is null || original.ConversationId != grant.ConversationId || !grant.CanRead(original.Seq))
+            {
+                return (null, ClientError.NotFound("Message"));
+            }
+            if (original.Event is not null) return (null, ClientError.Invalid("replyToId", "A membership event cannot be replied to."));
         }
 
         MessageImage? image = null;
@@ -68,28 +83,31 @@ public sealed class MessageSender(
         {
             // Claimed for this clientMessageId, so a retried send claims it again and then
             // finds its original message below.
-            var (claimed, mediaError) = await media.ClaimForMessageAsync(mediaId, senderId, peerId!, clientMessageId!, cancellationToken);
+            var (claimed, mediaError) = await media.ClaimForMessageAsync(
+                mediaId, senderId, grant.IsGroup ? [] : [grant.PeerId!], grant.IsGroup ? grant.ConversationId : null, clientMessageId!, cancellationToken);
             if (mediaError is not null) return (null, mediaError);
             image = claimed;
         }
 
-        activity?.SetTag("chat.conversation.id", conversationId);
+        activity?.SetTag("chat.conversation.id", grant.ConversationId);
+        activity?.SetTag("chat.conversation.kind", grant.IsGroup ? ConversationDocument.Group : ConversationDocument.Direct);
         var (stored, duplicate) = await writer.AppendAsync(new MessageDocument
         {
             Id = ObjectId.GenerateNewId().ToString(),
-            ConversationId = conversationId,
+            ConversationId = grant.ConversationId,
             Seq = 0,
             ClientMessageId = clientMessageId!,
             SenderId = senderId,
-            RecipientId = peerId!,
+            RecipientId = grant.PeerId,
             Text = text,
             SearchWords = SearchWords.Of(text),
             Image = image,
             MediaId = image is null ? null : request.MediaId,
             ReplyToId = original?.Id,
+            Mentions = mentions.Length == 0 ? null : mentions,
             CreatedAt = time.UtcNowForStorage(),
         }, cancellationToken);
-        // New, it has no reactions: both participants see the same.
+        // New, it has no reactions: everyone sees the same.
         var message = stored.ToResponse(original?.ToReplyPreview());
         activity?.SetTag("chat.message.id", message.Id);
         activity?.SetTag("chat.message.seq", message.Seq);
@@ -103,7 +121,7 @@ public sealed class MessageSender(
 
         await notifier.MessageCreatedAsync(message);
         receipts.StoredHere(message.Id);
-        telemetry.Sent.Add(1);
+        telemetry.Sent.Add(1, new KeyValuePair<string, object?>("chat.conversation.kind", grant.IsGroup ? ConversationDocument.Group : ConversationDocument.Direct));
         telemetry.PushDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return (new Sent(message, Duplicate: false), null);
     }

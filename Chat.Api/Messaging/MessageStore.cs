@@ -90,15 +90,35 @@ public sealed class MessageStore(IMongoDatabase database)
         }
     }
 
-    private static UpdateOneModel<ConversationDocument> Touch(MessageDocument message) => new(
-        C.Eq(c => c.Id, message.ConversationId) & C.Lt(c => c.LastSeq, message.Seq),
-        Builders<ConversationDocument>.Update
+    // A pair's document is made by its first message; a group's exists before its first event.
+    private static UpdateOneModel<ConversationDocument> Touch(MessageDocument message)
+    {
+        var update = Builders<ConversationDocument>.Update
             .Set(c => c.LastSeq, message.Seq)
             .Set(c => c.LastMessageId, message.Id)
-            .Set(c => c.LastMessageAt, message.CreatedAt)
-            .SetOnInsert(c => c.Participants, new[] { message.SenderId, message.RecipientId })
-            .SetOnInsert(c => c.ReadSeqs, new Dictionary<string, long> { [message.SenderId] = 0, [message.RecipientId] = 0 }))
-    { IsUpsert = true };
+            .Set(c => c.LastMessageAt, message.CreatedAt);
+        if (message.RecipientId is { } recipientId)
+        {
+            update = update
+                .SetOnInsert(c => c.Participants, new[] { message.SenderId, recipientId })
+                .SetOnInsert(c => c.ReadSeqs, new Dictionary<string, long> { [message.SenderId] = 0, [recipientId] = 0 });
+        }
+        return new(C.Eq(c => c.Id, message.ConversationId) & C.Lt(c => c.LastSeq, message.Seq), update)
+        {
+            IsUpsert = message.RecipientId is not null,
+        };
+    }
+
+    /// <summary>The conversation's messages a reader may see: all of a pair, a group's within the reader's windows.</summary>
+    public static FilterDefinition<MessageDocument> Readable(string conversationId, IReadOnlyList<Groups.SeqWindow>? windows)
+    {
+        var inConversation = M.Eq(m => m.ConversationId, conversationId);
+        if (windows is null) return inConversation;
+        if (windows.Count == 0) return inConversation & M.Lt(m => m.Seq, 0);
+        return inConversation & M.Or(windows.Select(w => w.To is { } to
+            ? M.Gte(m => m.Seq, w.From) & M.Lte(m => m.Seq, to)
+            : M.Gte(m => m.Seq, w.From)));
+    }
 
     /// <summary>
     /// The conversations with their summaries brought up to their newest stored message: a
@@ -128,9 +148,9 @@ public sealed class MessageStore(IMongoDatabase database)
     /// <paramref name="before"/> (or the newest of all), or the oldest ones above <paramref name="after"/>.
     /// </summary>
     public async Task<(List<MessageDocument> Items, bool HasMore)> PageAsync(
-        string conversationId, long? before, long? after, int limit, CancellationToken cancellationToken)
+        string conversationId, IReadOnlyList<Groups.SeqWindow>? windows, long? before, long? after, int limit, CancellationToken cancellationToken)
     {
-        var inConversation = M.Eq(m => m.ConversationId, conversationId);
+        var inConversation = Readable(conversationId, windows);
         var sort = Builders<MessageDocument>.Sort;
         List<MessageDocument> page;
         if (after is { } afterSeq)
@@ -154,10 +174,14 @@ public sealed class MessageStore(IMongoDatabase database)
     /// after <paramref name="before"/> in that order when given; one more than <paramref name="limit"/> tells whether more follow.
     /// </summary>
     public async Task<(List<MessageDocument> Items, bool HasMore)> SearchAsync(
-        IReadOnlyCollection<string> conversationIds, IReadOnlyList<string> words, (DateTime CreatedAt, string Id)? before, int limit,
-        CancellationToken cancellationToken)
+        IReadOnlyCollection<(string ConversationId, IReadOnlyList<Groups.SeqWindow>? Windows)> conversations, IReadOnlyList<string> words,
+        (DateTime CreatedAt, string Id)? before, int limit, CancellationToken cancellationToken)
     {
-        var filter = M.All(m => m.SearchWords, words) & M.In(m => m.ConversationId, conversationIds);
+        // Pairs in one $in; each group with the reader's windows.
+        var pairs = conversations.Where(c => c.Windows is null).Select(c => c.ConversationId).ToList();
+        var readable = conversations.Where(c => c.Windows is not null).Select(c => Readable(c.ConversationId, c.Windows)).ToList();
+        if (pairs.Count > 0) readable.Add(M.In(m => m.ConversationId, pairs));
+        var filter = M.All(m => m.SearchWords, words) & (readable.Count == 1 ? readable[0] : M.Or(readable));
         if (before is var (createdAt, id))
         {
             filter &= M.Lt(m => m.CreatedAt, createdAt) | (M.Eq(m => m.CreatedAt, createdAt) & M.Lt(m => m.Id, id));
@@ -170,14 +194,14 @@ public sealed class MessageStore(IMongoDatabase database)
         return (found, hasMore);
     }
 
-    /// <summary>The ids of every conversation the user is in.</summary>
+    /// <summary>The ids of every pair the user is in (groups list their members elsewhere).</summary>
     public async Task<List<string>> ConversationIdsOfAsync(string userId, CancellationToken cancellationToken) =>
         (await _conversations.Find(C.AnyEq(c => c.Participants, userId)).ToListAsync(cancellationToken)).Select(c => c.Id).ToList();
 
     public async Task<ConversationDocument?> FindConversationAsync(string conversationId, CancellationToken cancellationToken) =>
         await _conversations.Find(C.Eq(c => c.Id, conversationId)).FirstOrDefaultAsync(cancellationToken);
 
-    /// <summary>The user's conversations, most recent activity first.</summary>
+    /// <summary>The user's pairs, most recent activity first.</summary>
     public async Task<List<ConversationDocument>> ConversationsOfAsync(string userId, int limit, CancellationToken cancellationToken) =>
         await _conversations.Find(C.AnyEq(c => c.Participants, userId))
             .Sort(Builders<ConversationDocument>.Sort.Descending(c => c.LastMessageAt)).Limit(limit)
@@ -186,20 +210,36 @@ public sealed class MessageStore(IMongoDatabase database)
     public async Task<List<MessageDocument>> FindManyAsync(IEnumerable<string> ids, CancellationToken cancellationToken) =>
         await _messages.Find(M.In(m => m.Id, ids)).ToListAsync(cancellationToken);
 
-    /// <summary>Per conversation, how many messages the peer sent above the user's read seq (one query).</summary>
-    public async Task<Dictionary<string, long>> UnreadCountsAsync(
-        string userId, IReadOnlyCollection<ConversationDocument> conversations, CancellationToken cancellationToken)
+    /// <summary>
+    /// Per conversation, how many messages others sent above the user's read seq and up to the
+    /// last seq the user may read (one query), and of those, how many mention the user (one more, only when asked).
+    /// </summary>
+    public async Task<(Dictionary<string, long> Unread, Dictionary<string, long> Mentions)> UnreadCountsAsync(
+        string userId, IReadOnlyCollection<(string ConversationId, long ReadSeq, long UpTo)> conversations, bool countMentions,
+        CancellationToken cancellationToken)
     {
-        var unread = conversations.Where(c => c.LastSeq > c.ReadSeqOf(userId)).ToList();
-        if (unread.Count == 0) return [];
+        var unread = conversations.Where(c => c.UpTo > c.ReadSeq).ToList();
+        if (unread.Count == 0) return ([], []);
         var filter = M.Or(unread.Select(c =>
-            M.Eq(m => m.ConversationId, c.Id) & M.Gt(m => m.Seq, c.ReadSeqOf(userId)) & M.Ne(m => m.SenderId, userId)));
-        var counts = await _messages.Aggregate()
+            M.Eq(m => m.ConversationId, c.ConversationId) & M.Gt(m => m.Seq, c.ReadSeq) & M.Lte(m => m.Seq, c.UpTo))) & M.Ne(m => m.SenderId, userId);
+        var counts = CountAsync(filter, cancellationToken);
+        var mentions = countMentions ? CountAsync(filter & M.AnyEq(m => m.Mentions, userId), cancellationToken) : Task.FromResult(new Dictionary<string, long>());
+        return (await counts, await mentions);
+    }
+
+    private async Task<Dictionary<string, long>> CountAsync(FilterDefinition<MessageDocument> filter, CancellationToken cancellationToken) =>
+        (await _messages.Aggregate()
             .Match(filter)
             .Group(m => m.ConversationId, group => new { ConversationId = group.Key, Count = group.Count() })
-            .ToListAsync(cancellationToken);
-        return counts.ToDictionary(c => c.ConversationId, c => (long)c.Count);
-    }
+            .ToListAsync(cancellationToken))
+        .ToDictionary(c => c.ConversationId, c => (long)c.Count);
+
+    /// <summary>The messages at these (conversation, seq) places (one query).</summary>
+    public async Task<List<MessageDocument>> FindAtAsync(IReadOnlyCollection<(string ConversationId, long Seq)> places, CancellationToken cancellationToken) =>
+        places.Count == 0
+            ? []
+            : await _messages.Find(M.Or(places.Select(p => M.Eq(m => m.ConversationId, p.ConversationId) & M.Eq(m => m.Seq, p.Seq))))
+                .ToListAsync(cancellationToken);
 
     /// <summary>Moves the user's read seq forward to <paramref name="seq"/>; false when it was already there or beyond.</summary>
     public async Task<bool> MoveReadSeqAsync(string conversationId, string userId, long seq, CancellationToken cancellationToken)
@@ -211,6 +251,14 @@ public sealed class MessageStore(IMongoDatabase database)
             cancellationToken: cancellationToken);
         return result.ModifiedCount > 0;
     }
+
+    /// <summary>
+    /// Sets the user's read seq (a member joining a group: everything before their window counts
+    /// as read). Unconditional: their earlier window, if any, ended below it.
+    /// </summary>
+    public Task SetReadSeqAsync(string conversationId, string userId, long seq, CancellationToken cancellationToken) =>
+        _conversations.UpdateOneAsync(C.Eq(c => c.Id, conversationId), Builders<ConversationDocument>.Update.Set($"readSeqs.{userId}", seq),
+            cancellationToken: cancellationToken);
 
     /// <summary>Replaces the text of a live message of this sender; null when there is none.</summary>
     public async Task<MessageDocument?> EditAsync(string id, string senderId, string text, DateTime editedAt, CancellationToken cancellationToken) =>

@@ -15,13 +15,13 @@ public sealed class MessageViews(MessageStore messages, ReactionStore reactions)
         return found.Select(m => m.ToResponse(Quote(m, originals), Summaries(reacted, m.Id, viewerId))).ToList();
     }
 
-    /// <summary>One message as each participant sees it (for a push to both).</summary>
-    public async Task<(MessageResponse ForSender, MessageResponse ForRecipient)> ForBothAsync(MessageDocument message, CancellationToken cancellationToken)
+    /// <summary>One message as each of <paramref name="viewers"/> sees it (for a push to all of them).</summary>
+    public async Task<Dictionary<string, MessageResponse>> ForViewersAsync(
+        MessageDocument message, IEnumerable<string> viewers, CancellationToken cancellationToken)
     {
         var (originals, reacted) = await LookUpAsync([message], cancellationToken);
         var quote = Quote(message, originals);
-        return (message.ToResponse(quote, Summaries(reacted, message.Id, message.SenderId)),
-            message.ToResponse(quote, Summaries(reacted, message.Id, message.RecipientId)));
+        return viewers.Distinct().ToDictionary(viewer => viewer, viewer => message.ToResponse(quote, Summaries(reacted, message.Id, viewer)));
     }
 
     private async Task<(Dictionary<string, MessageDocument> Originals, ILookup<string, ReactionDocument> Reactions)> LookUpAsync(

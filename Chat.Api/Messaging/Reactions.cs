@@ -1,4 +1,3 @@
-using Chat.Api.Blocking;
 using Chat.Api.Contracts;
 using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Realtime;
@@ -8,14 +7,14 @@ using MongoDB.Bson;
 namespace Chat.Api.Messaging;
 
 /// <summary>
-/// Reactions: either participant of a live message may add or remove an emoji, one of each per
+/// Reactions: either participant of a live message (any member of a group who can see it) may add or remove an emoji, one of each per
 /// person, at most <see cref="MessagingLimits.MaxDistinctReactions"/> different ones per message;
-/// setting what is already set changes nothing (idempotent). Both participants' connections get
+/// setting what is already set changes nothing (idempotent). Every viewer's connections get
 /// the message again (MessageUpdated), each with their own "mine". Each reaction is its own
 /// document (<see cref="ReactionStore"/>), so changes from two devices at once all count.
 /// </summary>
 public sealed class Reactions(
-    MessageStore messages, ReactionStore reactions, MessageViews views, BlockList blocks, ChatNotifier notifier, TimeProvider time)
+    MessageStore messages, ReactionStore reactions, MessageViews views, ConversationAccess access, ChatNotifier notifier, TimeProvider time)
 {
     public async Task<(MessageResponse? Message, ClientError? Error)> SetAsync(
         string userId, string messageId, string? emoji, bool on, CancellationToken cancellationToken)
@@ -23,12 +22,11 @@ public sealed class Reactions(
         if (!Emoji.IsSingle(emoji)) return (null, ClientError.Invalid("emoji", "A reaction is one emoji."));
         if (!ObjectId.TryParse(messageId, out _)) return (null, ClientError.NotFound("Message"));
         var message = await messages.FindByIdAsync(messageId, cancellationToken);
-        if (message is null || message.Deleted || (message.SenderId != userId && message.RecipientId != userId))
-        {
-            return (null, ClientError.NotFound("Message"));
-        }
-        var peerId = message.SenderId == userId ? message.RecipientId : message.SenderId;
-        if (await blocks.RefusalAsync(userId, peerId, cancellationToken) is { } blocked) return (null, blocked);
+        if (message is null || message.Deleted) return (null, ClientError.NotFound("Message"));
+        // A pair's participant (across a block: 403), a group's member who can see the message.
+        var (grant, refused) = await access.OfMessageAsync(userId, message, ConversationNeed.Write, cancellationToken);
+        if (grant is null) return (null, refused);
+        if (message.Event is not null) return (null, ClientError.Invalid("id", "A membership event cannot be reacted to."));
 
         bool changed;
         if (on)
@@ -55,8 +53,8 @@ public sealed class Reactions(
             changed = await reactions.RemoveAsync(messageId, userId, emoji!, cancellationToken);
         }
 
-        var (forSender, forRecipient) = await views.ForBothAsync(message with { HasReactions = true }, cancellationToken);
-        if (changed) await notifier.MessageChangedAsync(forSender, forRecipient);
-        return (message.SenderId == userId ? forSender : forRecipient, null);
+        var seen = await views.ForViewersAsync(message with { HasReactions = true }, grant.Viewers, cancellationToken);
+        if (changed) await notifier.MessageChangedAsync(seen);
+        return (seen[userId], null);
     }
 }

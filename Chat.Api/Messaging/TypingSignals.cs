@@ -1,4 +1,3 @@
-using Chat.Api.Blocking;
 using Chat.Api.Contracts;
 using Chat.Api.Realtime;
 using Chat.Api.Validation;
@@ -7,22 +6,24 @@ using StackExchange.Redis;
 namespace Chat.Api.Messaging;
 
 /// <summary>
-/// "Typing…" to the peer: not stored, at most one event a second per (sender, peer) across the
-/// cluster (a Redis key that expires). Keystrokes arrive many times a second, so the throttle
-/// comes before anything that asks the database.
+/// "Typing…" to the peer or the group: not stored, at most one event a second per (sender,
+/// conversation) across the cluster (a Redis key that expires). Keystrokes arrive many times a
+/// second, so the throttle comes before anything that asks the database.
 /// </summary>
-public sealed class TypingSignals(IConnectionMultiplexer redis, PeerCheck peers, BlockList blocks, ChatNotifier notifier)
+public sealed class TypingSignals(IConnectionMultiplexer redis, ConversationAccess access, ChatNotifier notifier)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
-    public async Task<ClientError?> TypingAsync(string userId, string? peerId, CancellationToken cancellationToken)
+    public async Task<ClientError?> TypingAsync(string userId, ConversationRef target, CancellationToken cancellationToken)
     {
-        if (PeerCheck.CheckShape(userId, peerId) is { } invalid) return invalid;
-        var first = await redis.GetDatabase().StringSetAsync($"chat:typing:{userId}:{peerId}", 1, Interval, When.NotExists);
+        var key = target.GroupId ?? target.PeerId;
+        if (target.GroupId is null && PeerCheck.CheckShape(userId, target.PeerId) is { } invalid) return invalid;
+        if (target.GroupId is not null && !Accounts.UserIds.IsCanonical(target.GroupId)) return ConversationAccess.NoGroup;
+        var first = await redis.GetDatabase().StringSetAsync($"chat:typing:{userId}:{key}", 1, Interval, When.NotExists);
         if (!first) return null;
-        if (await peers.CheckAsync(userId, peerId, cancellationToken) is { } peerError) return peerError;
-        if (await blocks.RefusalAsync(userId, peerId!, cancellationToken) is { } blocked) return blocked;
-        await notifier.TypingAsync(new TypingEvent(ConversationIds.For(userId, peerId!), userId), peerId!);
+        var (grant, refused) = await access.ResolveAsync(userId, target, ConversationNeed.Write, cancellationToken);
+        if (grant is null) return refused;
+        await notifier.TypingAsync(new TypingEvent(grant.ConversationId, userId), grant.PeerId);
         return null;
     }
 }

@@ -67,6 +67,10 @@ public sealed class ConnectionRegistry(IConnectionMultiplexer redis, IHostApplic
     public IEnumerable<(string ConnectionId, string UserId)> Connections =>
         _connections.Select(c => (c.Key, c.Value.UserId));
 
+    /// <summary>This replica's open connections of one user.</summary>
+    public IEnumerable<string> ConnectionsOf(string userId) =>
+        _connections.Where(c => c.Value.UserId == userId).Select(c => c.Key);
+
     /// <summary>Closes the user's connections on every replica.</summary>
     public Task CloseUserAsync(string userId) => redis.GetSubscriber().PublishAsync(SessionsEnded, UserPrefix + userId);
 

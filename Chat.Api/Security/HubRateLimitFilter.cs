@@ -14,7 +14,9 @@ public sealed class HubRateLimitFilter(UserRateLimits limits) : IHubFilter
     private static readonly Dictionary<string, string> PolicyOfMethod = new()
     {
         ["Typing"] = RateLimits.Typing,
+        ["GroupTyping"] = RateLimits.Typing,
         ["MarkRead"] = RateLimits.ReadMarks,
+        ["MarkGroupRead"] = RateLimits.ReadMarks,
         ["React"] = RateLimits.Reactions,
     };
 

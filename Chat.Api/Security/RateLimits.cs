@@ -34,6 +34,8 @@ public sealed class RateLimitOptions
     public RateLimit Typing { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
     public RateLimit ReadMarks { get; set; } = new() { PermitLimit = 300, Window = TimeSpan.FromMinutes(1) };
     public RateLimit Reactions { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
+    public RateLimit GroupCreate { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromHours(1) };
+    public RateLimit GroupAdd { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>Open hub connections a user may hold at once, across replicas (tabs and devices).</summary>
     public int MaxConnectionsPerUser { get; set; } = 20;
@@ -47,6 +49,8 @@ public sealed class RateLimitOptions
         RateLimits.Typing => Typing,
         RateLimits.ReadMarks => ReadMarks,
         RateLimits.Reactions => Reactions,
+        RateLimits.GroupCreate => GroupCreate,
+        RateLimits.GroupAdd => GroupAdd,
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "No such rate limit."),
     };
 }
@@ -66,14 +70,16 @@ public static class RateLimits
     public const string Typing = "typing";
     public const string ReadMarks = "read-marks";
     public const string Reactions = "reactions";
+    public const string GroupCreate = "group-create";
+    public const string GroupAdd = "group-add";
 
     // REST policies per user (Send is not one: MessageSender takes its permit).
-    private static readonly string[] PerUser = [Upload, Search, Typing, ReadMarks, Reactions];
+    private static readonly string[] PerUser = [Upload, Search, Typing, ReadMarks, Reactions, GroupCreate, GroupAdd];
 
     public static void AddChatRateLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
-            .Validate(o => new[] { o.SignUp, o.Send, o.Upload, o.Search, o.Typing, o.ReadMarks, o.Reactions }.All(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero)
+            .Validate(o => new[] { o.SignUp, o.Send, o.Upload, o.Search, o.Typing, o.ReadMarks, o.Reactions, o.GroupCreate, o.GroupAdd }.All(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero)
                 && o.MaxConnectionsPerUser > 0, "Every RateLimits entry needs a positive PermitLimit and Window, and MaxConnectionsPerUser must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<UserRateLimits>();

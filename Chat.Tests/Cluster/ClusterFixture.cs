@@ -44,6 +44,7 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
             api.WithEnvironment("Presence__OfflineGrace", "00:00:02");
             // Uploaded images in a directory of this run, not the developer's .data/media.
             api.WithEnvironment("Media__LocalPath", MediaDirectory);
+            api.WithEnvironment("Groups__MaxMembers", GroupMaxMembers.ToString(System.Globalization.CultureInfo.InvariantCulture));
             // The suite signs up hundreds of users from one address and sends like a load test:
             // limits raised as the load-test tool raises them (RateLimitTests checks the defaults).
             foreach (var limit in RaisedRateLimits)
@@ -62,7 +63,10 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
     }
 
     /// <summary>The request limits this cluster raises far above the defaults (all of them unless a fixture says otherwise).</summary>
-    protected virtual IEnumerable<string> RaisedRateLimits => ["SignUp", "Send", "Upload", "Search", "Typing", "ReadMarks"];
+    protected virtual IEnumerable<string> RaisedRateLimits => ["SignUp", "Send", "Upload", "Search", "Typing", "ReadMarks", "GroupCreate", "GroupAdd"];
+
+    /// <summary>The member limit of the test cluster's groups: small, so the limit test needs few people.</summary>
+    public const int GroupMaxMembers = 8;
 
     /// <summary>Settings a fixture gives the API replicas on top of the defaults.</summary>
     protected virtual void ConfigureApi(IResourceBuilder<ProjectResource> api)

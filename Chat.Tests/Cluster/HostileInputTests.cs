@@ -34,6 +34,7 @@ public class HostileInputTests(ClusterFixture cluster, ITestOutputHelper output)
     {
         using var scene = await Scene.SetUpAsync(cluster.WebEndpoint);
         var (attacker, me, victim, target, other, theirs, before) = scene;
+        var group = scene.GroupId;
 
         var peers = new[] { target.Id.ToUpperInvariant(), "not-an-id", Nul, new string('a', 5000), "..%2f..%2fetc", me.Id };
         var messages = new[] { theirs.Id, theirs.Id.ToUpperInvariant(), "not-an-id", Nul };
@@ -57,7 +58,47 @@ public class HostileInputTests(ClusterFixture cluster, ITestOutputHelper output)
             cases.Add((HttpMethod.Post, $"/api/conversations/{Uri.EscapeDataString(peer)}/messages", """{"clientMessageId":"c","text":"hi"}"""));
             cases.Add((HttpMethod.Post, $"/api/conversations/{Uri.EscapeDataString(peer)}/read", """{"seq":1}"""));
         }
-        foreach (var message in messages)
+        var groups = new[] { group, group.ToUpperInvariant(), "not-an-id", Nul, new string('a', 5000), me.Id };
+        foreach (var body in HostileBodies)
+        {
+            cases.Add((HttpMethod.Post, "/api/groups", body));
+            cases.Add((HttpMethod.Patch, $"/api/groups/{group}", body));
+            cases.Add((HttpMethod.Post, $"/api/groups/{group}/members", body));
+            cases.Add((HttpMethod.Put, $"/api/groups/{group}/members/{target.Id}/role", body));
+            cases.Add((HttpMethod.Post, $"/api/groups/{group}/messages", body));
+            cases.Add((HttpMethod.Post, $"/api/groups/{group}/read", body));
+            cases.Add((HttpMethod.Put, $"/api/groups/{group}/avatar", body));
+        }
+        foreach (var id in groups.Select(Uri.EscapeDataString))
+        {
+            cases.Add((HttpMethod.Get, $"/api/groups/{id}", null));
+            cases.Add((HttpMethod.Get, $"/api/groups/{id}/messages?after=0", null));
+            cases.Add((HttpMethod.Get, $"/api/groups/{id}/messages/1/readers", null));
+            cases.Add((HttpMethod.Post, $"/api/groups/{id}/messages", """{"clientMessageId":"c","text":"hi"}"""));
+            cases.Add((HttpMethod.Post, $"/api/groups/{id}/read", """{"seq":1}"""));
+            cases.Add((HttpMethod.Post, $"/api/groups/{id}/members", $$"""{"userIds":["{{me.Id}}"]}"""));
+            cases.Add((HttpMethod.Delete, $"/api/groups/{id}/members/{other.Id}", null));
+            cases.Add((HttpMethod.Delete, $"/api/groups/{id}/members/{me.Id}", null));
+            cases.Add((HttpMethod.Put, $"/api/groups/{id}/members/{other.Id}/role", """{"role":"admin"}"""));
+            cases.Add((HttpMethod.Patch, $"/api/groups/{id}", """{"name":"pwned"}"""));
+            cases.Add((HttpMethod.Delete, $"/api/groups/{id}/conversation", null));
+            cases.Add((HttpMethod.Get, $"/api/search/messages?q=between&conversationId={id}", null));
+        }
+        cases.AddRange(historyQueries.Select(query => (HttpMethod.Get, $"/api/groups/{group}/messages?{query}", (string?)null)));
+        foreach (var seq in new[] { "abc", "-1", "0", "99999999999999999999" })
+        {
+            cases.Add((HttpMethod.Get, $"/api/groups/{group}/messages/{seq}/readers", null));
+        }
+        var tooMany = string.Join(",", Enumerable.Range(0, 300).Select(_ => '"' + target.Id + '"'));
+        foreach (var bad in new[] { """{"name":"x","memberIds":"one"}""", """{"name":"x","memberIds":[1,2]}""", $$"""{"name":"x","memberIds":["{{me.Id}}"]}""",
+            $$"""{"name":"{{Long[..200]}}","memberIds":[]}""", $$"""{"name":"x","memberIds":[{{tooMany}}]}""" })
+        {
+            cases.Add((HttpMethod.Post, "/api/groups", bad));
+        }
+        cases.Add((HttpMethod.Post, $"/api/conversations/{target.Id}/messages", $$"""{"clientMessageId":"m","text":"hi","mentions":["{{target.Id}}"]}"""));
+        cases.Add((HttpMethod.Post, $"/api/conversations/{target.Id}/messages", """{"clientMessageId":"m","text":"hi","mentions":"x"}"""));
+
+        foreach (var message in messages.Append(scene.TheirGroupMessage.Id))
         {
             cases.Add((HttpMethod.Patch, $"/api/messages/{Uri.EscapeDataString(message)}", """{"text":"hijacked"}"""));
             cases.Add((HttpMethod.Delete, $"/api/messages/{Uri.EscapeDataString(message)}", null));
@@ -110,7 +151,7 @@ public class HostileInputTests(ClusterFixture cluster, ITestOutputHelper output)
         }
 
         Assert.Equal(before, await SnapshotAsync(victim, target, other.Id));
-        Assert.Empty(await attacker.ConversationsAsync());
+        Assert.Empty(await attacker.AllConversationsAsync());
         output.WriteLine($"{outcomes.Values.Sum()} hostile requests: " + string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Value}× {o.Key}")));
     }
 
@@ -144,6 +185,17 @@ public class HostileInputTests(ClusterFixture cluster, ITestOutputHelper output)
             ("Typing", [new { a = 1 }]),
             ("ConfirmDelivery", ["x"]),
             ("ConfirmDelivery", [Nul, "not a date"]),
+            ("SendGroupMessage", [scene.GroupId, new { clientMessageId = "c", text = "hi" }]),
+            ("SendGroupMessage", [scene.GroupId.ToUpperInvariant(), new { clientMessageId = "c", text = "hi" }]),
+            ("SendGroupMessage", [null, new { clientMessageId = "c", text = "hi" }]),
+            ("SendGroupMessage", [longArg, null]),
+            ("SendGroupMessage", [scene.GroupId, new { clientMessageId = "c", text = "hi", mentions = new[] { Nul } }]),
+            ("MarkGroupRead", [scene.GroupId, 1L]),
+            ("MarkGroupRead", [Nul, "seven"]),
+            ("GroupTyping", [scene.GroupId]),
+            ("GroupTyping", [null]),
+            ("GroupTyping", [longArg]),
+            ("React", [scene.TheirGroupMessage.Id, "👍", true]),
             ("Ping", ["unexpected"]),
             ("NoSuchMethod", []),
             ("OnConnectedAsync", []),
@@ -170,6 +222,10 @@ public class HostileInputTests(ClusterFixture cluster, ITestOutputHelper output)
     {
         private ChatApiClient? _third;
 
+        /// <summary>The victim's group with the other person, and a message of it.</summary>
+        public string GroupId { get; private init; } = "";
+        public GroupMessageDto TheirGroupMessage { get; private init; } = null!;
+
         public static async Task<Scene> SetUpAsync(Uri web)
         {
             var attacker = ChatApiClient.For(web);
@@ -180,7 +236,12 @@ public class HostileInputTests(ClusterFixture cluster, ITestOutputHelper output)
             var other = await third.NewUserAsync("Other");
             var (sent, theirs) = await third.SendAsync(target.Id, "between them");
             sent.Dispose();
-            return new Scene(attacker, me, victim, target, other, theirs!, await SnapshotAsync(victim, target, other.Id)) { _third = third };
+            var groupId = await victim.NewGroupAsync("Between them", other.Id);
+            var groupMessage = await third.SentToGroupAsync(groupId, "between them in a group");
+            return new Scene(attacker, me, victim, target, other, theirs!, await SnapshotAsync(victim, target, other.Id))
+            {
+                _third = third, GroupId = groupId, TheirGroupMessage = groupMessage,
+            };
         }
 
         public void Dispose()
@@ -196,7 +257,14 @@ public class HostileInputTests(ClusterFixture cluster, ITestOutputHelper output)
     {
         var me = await victim.Http.GetFromJsonAsync<UserDto>("/api/auth/me", ChatApiClient.Json);
         var history = await victim.HistoryAsync(otherId);
-        var conversations = await victim.ConversationsAsync();
-        return $"{me} | {string.Join(",", history.Items.Select(m => $"{m.Seq}:{m.Text}:{m.Deleted}"))} | {string.Join(",", conversations.Select(c => $"{c.Id}:{c.LastSeq}:{c.MyReadSeq}:{c.PeerReadSeq}"))}";
+        var conversations = await victim.AllConversationsAsync();
+        var groups = new List<string>();
+        foreach (var group in conversations.Where(c => c.Kind == "group"))
+        {
+            var (_, seen) = await victim.GroupAsync(group.Id);
+            var (_, page) = await victim.GroupHistoryAsync(group.Id);
+            groups.Add($"{seen!.Group} {string.Join(",", seen.Members.Select(m => $"{m.User.Id}:{m.Role}:{m.ReadSeq}"))} {string.Join(",", page!.Items.Select(m => $"{m.Seq}:{m.Text}:{m.Deleted}"))}");
+        }
+        return $"{me} | {string.Join(",", history.Items.Select(m => $"{m.Seq}:{m.Text}:{m.Deleted}"))} | {string.Join(",", conversations.Select(c => $"{c.Id}:{c.LastSeq}:{c.MyReadSeq}:{c.PeerReadSeq}"))} | {string.Join(";", groups)}";
     }
 }

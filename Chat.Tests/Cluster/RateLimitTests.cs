@@ -123,6 +123,25 @@ public class RateLimitTests(LimitsClusterFixture cluster)
         AssertTooMany(over);
     }
 
+    [Fact]
+    public async Task Twenty_groups_an_hour_per_user_then_429_and_sixty_adds_a_minute()
+    {
+        using var owner = ChatApiClient.For(cluster.ApiReplicas[0]);
+        await owner.NewUserAsync("Group Flood");
+        using var other = ChatApiClient.For(cluster.ApiReplicas[1]);
+        var friend = await other.NewUserAsync("Group Friend");
+        string groupId = "";
+        for (var i = 0; i < 20; i++) groupId = await owner.NewGroupAsync($"group {i}");
+        using (var over = await owner.Http.PostAsJsonAsync("/api/groups", new { name = "one more", memberIds = Array.Empty<string>() }))
+        {
+            AssertTooMany(over);
+        }
+
+        for (var i = 0; i < 60; i++) Assert.Equal(HttpStatusCode.OK, await owner.AddMembersAsync(groupId, friend.Id)); // already in after the first
+        using var tooMany = await owner.Http.PostAsJsonAsync($"/api/groups/{groupId}/members", new { userIds = new[] { friend.Id } });
+        AssertTooMany(tooMany);
+    }
+
     private static void AssertTooMany(HttpResponseMessage response)
     {
         Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);

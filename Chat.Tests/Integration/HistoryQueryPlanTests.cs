@@ -33,7 +33,7 @@ public class HistoryQueryPlanTests
                     Text = $"m{seq}", CreatedAt = DateTime.UtcNow,
                 }));
             }
-            var (page, _) = await new MessageStore(database).PageAsync("a_b", before, after, limit: 50, default);
+            var (page, _) = await new MessageStore(database).PageAsync("a_b", null, before, after, 50, default);
             Assert.Equal(50, page.Count);
         });
 
@@ -59,7 +59,7 @@ public class HistoryQueryPlanTests
                     CreatedAt = DateTime.UtcNow.AddSeconds(i),
                 };
             }));
-            var (found, _) = await new MessageStore(database).SearchAsync(["a_b"], ["cafe", "number"], null, limit: 20, default);
+            var (found, _) = await new MessageStore(database).SearchAsync([("a_b", null)], ["cafe", "number"], null, limit: 20, default);
             Assert.Equal(20, found.Count);
         });
 

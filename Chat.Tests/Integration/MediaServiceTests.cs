@@ -107,7 +107,7 @@ public sealed class MediaServiceTests : IAsyncLifetime
         var service = Service();
         var (unused, _) = await service.UploadAsync("owner", TestImages.Jpeg(), use: null, default);
         var (used, _) = await service.UploadAsync("owner", TestImages.Jpeg(), use: null, default);
-        await service.ClaimForMessageAsync(used!.Id, "owner", "peer", "c1", default);
+        await service.ClaimForMessageAsync(used!.Id, "owner", ["peer"], null, "c1", default);
 
         Assert.Equal(0, await service.DeleteUnusedAsync(default)); // not a day old yet
         var aDayLater = Service(time: new ShiftedTime(TimeSpan.FromDays(1) + TimeSpan.FromMinutes(1)));
@@ -125,12 +125,13 @@ public sealed class MediaServiceTests : IAsyncLifetime
         var service = Service();
         var (media, _) = await service.UploadAsync("ann", TestImages.Jpeg(), use: null, default);
 
-        await service.ClaimForMessageAsync(media!.Id, "ann", "ben", "c1", default);
+        await service.ClaimForMessageAsync(media!.Id, "ann", ["ben"], null, "c1", default);
+        var claimed = (await service.FindAsync(media.Id, default))!;
 
-        Assert.NotNull(await service.FindVisibleAsync(media.Id, "ben", default));
-        Assert.NotNull(await service.FindVisibleAsync(media.Id, "ann", default));
-        Assert.Null(await service.FindVisibleAsync(media.Id, "cat", default));
-        Assert.Null(await service.FindVisibleAsync(media.Id, null, default));
+        Assert.True(claimed.IsVisibleTo("ben"));
+        Assert.True(claimed.IsVisibleTo("ann"));
+        Assert.False(claimed.IsVisibleTo("cat"));
+        Assert.False(claimed.IsVisibleTo(null));
     }
 
     public async Task InitializeAsync()
