@@ -4,6 +4,7 @@ using Chat.LoadTest.Scenarios;
 //   dotnet run -c Release --project Chat.LoadTest -- accounts --url http://localhost:5181 --users 200 --concurrency 8
 //   dotnet run -c Release --project Chat.LoadTest -- messages --url http://localhost:5180 --pairs 10 --rate 20 --duration 20
 //   dotnet run -c Release --project Chat.LoadTest -- max-rate --pairs 50 --bound-ms 50 --mongo mongodb://...
+//   dotnet run -c Release --project Chat.LoadTest -- group-fanout --members 256 --rates 10 --duration 20
 var options = Arguments.Parse(args.Skip(1));
 var invariant = System.Globalization.CultureInfo.InvariantCulture;
 MessagesScenario.Options MessagesOptions() => new(
@@ -38,6 +39,17 @@ return args.FirstOrDefault() switch
         TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("before", "5"), invariant)),
         TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("after", "15"), invariant)),
         options.GetValueOrDefault("faults", string.Join(',', ChaosScenario.AllFaults)).Split(','))),
+    "group-fanout" => await RunGroupFanoutAsync(
+        new GroupFanoutScenario.Options(
+            new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
+            int.Parse(options.GetValueOrDefault("members", "50")),
+            int.Parse(options.GetValueOrDefault("groups", "1")),
+            0,
+            TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "15"), invariant)),
+            TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "3"), invariant)),
+            options.GetValueOrDefault("redis") ?? LocalRedis()),
+        options.GetValueOrDefault("rates", "10").Split(',').Select(r => double.Parse(r, invariant)).ToList(),
+        double.Parse(options.GetValueOrDefault("bound-ms", "100"), invariant)),
     "presence-crash" => await PresenceCrashScenario.RunAsync(
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
         int.Parse(options.GetValueOrDefault("kills", "5"))),
@@ -98,6 +110,38 @@ static async Task<int> RunIdleConnectionsAsync(Uri url, int connections, TimeSpa
     return 0;
 }
 
+// Each rate in turn on the same members; the highest whose delivery p99 stays within the bound.
+static async Task<int> RunGroupFanoutAsync(GroupFanoutScenario.Options options, IReadOnlyList<double> rates, double boundMs)
+{
+    Console.WriteLine($"group-fanout: {options.Groups} group(s) of {options.Members} members on live connections via {options.Url}; " +
+        $"rates {string.Join(", ", rates)} group msg/s, {options.Duration.TotalSeconds} s each; Redis {options.Redis ?? "not measured"}");
+    await using var crowd = await GroupFanoutScenario.Crowd.ConnectAsync(options.Url, options.Members, options.Groups, line => Console.Error.Write($"\r  {line}   "));
+    Console.Error.WriteLine();
+    var reports = new List<GroupFanoutScenario.Report>();
+    foreach (var rate in rates)
+    {
+        var report = await GroupFanoutScenario.RunAsync(crowd, options with { Rate = rate }, line => Console.Error.Write($"\r  {line}   "));
+        Console.Error.WriteLine();
+        GroupFanoutScenario.Print(options, report);
+        reports.Add(report);
+    }
+    var passing = reports.Where(r => r.Clean && r.Delivery.Percentile(99) <= boundMs).ToList();
+    Console.WriteLine(passing.Count > 0
+        ? $"highest deliveries/s with delivery p99 ≤ {boundMs} ms: {passing.Max(r => r.DeliveriesPerSecond):F0} ({passing.MaxBy(r => r.DeliveriesPerSecond)!.Rate} group msg/s)"
+        : $"no rate tried kept delivery p99 ≤ {boundMs} ms with nothing lost");
+    WriteJson("group-fanout", reports.Select(r => new
+    {
+        options.Members, options.Groups, r.Rate, r.Sent, r.Deliveries, r.DeliveriesPerSecond, r.Errors, r.Lost, r.Duplicates, r.OutOfOrder, r.HistoryGaps,
+        Ack = Summary(r.Ack), Delivery = Summary(r.Delivery), r.CpuMsPerDelivery, r.CpuMsPerMessage, r.RedisCommandsPerMessage,
+        RedisCommands = r.RedisCommands.ToDictionary(c => c.Command, c => c.Calls),
+    }).ToList());
+    return reports.All(r => r.Clean) ? 0 : 1;
+}
+
+// The cluster's redis-server when it runs on this machine (executables mode), for the command counts.
+static string? LocalRedis() =>
+    Chat.LoadTest.Measurement.ApiProcesses.PortsOf("redis-server") is [var port, ..] ? $"127.0.0.1:{port}" : null;
+
 static object Summary(Chat.LoadTest.Measurement.LatencyStats s) => new
 {
     s.Count, P50 = s.Median, P90 = s.Percentile(90), P99 = s.Percentile(99), P999 = s.Percentile(99.9), s.Max,
@@ -133,6 +177,7 @@ static int Usage()
     Console.Error.WriteLine("       Chat.LoadTest max-rate [--url URL] [--pairs N] [--bound-ms MS] [--from MSG_PER_S] [--max MSG_PER_S] [--refinements N] [--duration S] [--mongo CONNECTION_STRING]");
     Console.Error.WriteLine("       (--mongo: the cluster's database; verified messages are deleted during the run to keep the stand-in fast)");
     Console.Error.WriteLine("       Chat.LoadTest idle-connections [--url URL] [--connections N] [--hold SECONDS]   (local cluster only)");
+    Console.Error.WriteLine("       Chat.LoadTest group-fanout [--url URL] [--members N] [--groups N] [--rates MSG_PER_S,...] [--duration S] [--warmup S] [--bound-ms MS] [--redis HOST:PORT]");
     Console.Error.WriteLine("       Chat.LoadTest presence-crash [--url URL] [--kills N]   (kills API replicas: local cluster only)");
     Console.Error.WriteLine("       Chat.LoadTest chaos [--url URL] [--pairs N] [--rate-per-user MSG_PER_S] [--before S] [--after S] [--faults mongo-freeze,redis-freeze,replica-stop,replica-kill]   (local cluster only)");
     return 2;

@@ -1,5 +1,6 @@
 using Chat.Api.Accounts;
 using Chat.Api.Contracts;
+using Chat.Api.Groups;
 using Chat.Api.Media;
 using Chat.Api.Messaging;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +14,8 @@ public static class LimitsApi
     public static void MapLimitsApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/limits", Limits).WithTags("Limits");
 
-    public static Ok<LimitsResponse> Limits(IOptions<MediaOptions> media) => TypedResults.Ok(new LimitsResponse(
+    public static Ok<LimitsResponse> Limits(IOptions<MediaOptions> media, IOptions<GroupOptions> groups) => TypedResults.Ok(new LimitsResponse(
         MessagingLimits.MaxTextLength, media.Value.MaxUploadBytes, ImageProcessor.AcceptedContentTypes,
-        AccountValidation.FullNameMaxLength, AccountValidation.PasswordMinLength, AccountValidation.PasswordMaxLength));
+        AccountValidation.FullNameMaxLength, AccountValidation.PasswordMinLength, AccountValidation.PasswordMaxLength,
+        groups.Value.MaxMembers, GroupOptions.MaxNameLength));
 }

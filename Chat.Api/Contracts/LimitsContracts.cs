@@ -6,4 +6,4 @@ namespace Chat.Api.Contracts;
 /// </summary>
 public sealed record LimitsResponse(
     int MaxMessageTextLength, long MaxImageBytes, IReadOnlyList<string> ImageContentTypes,
-    int MaxFullNameLength, int MinPasswordLength, int MaxPasswordLength);
+    int MaxFullNameLength, int MinPasswordLength, int MaxPasswordLength, int MaxGroupMembers, int MaxGroupNameLength);

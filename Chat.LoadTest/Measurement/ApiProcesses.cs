@@ -111,6 +111,23 @@ public static class ApiProcesses
             .ToList();
     }
 
+    /// <summary>The TCP ports that local processes whose command line holds <paramref name="program"/> listen on (redis-server, say).</summary>
+    public static IReadOnlyList<int> PortsOf(string program) => Directory.EnumerateDirectories("/proc")
+        .Where(d => int.TryParse(Path.GetFileName(d), out _))
+        .Where(d =>
+        {
+            try
+            {
+                return File.ReadAllText(Path.Combine(d, "cmdline")).Contains(program, StringComparison.Ordinal);
+            }
+            catch (IOException)
+            {
+                return false;
+            }
+        })
+        .SelectMany(ListeningPorts)
+        .ToList();
+
     /// <summary>How many replica processes run here.</summary>
     public static int Count() => ProcessDirectories().Count();
 

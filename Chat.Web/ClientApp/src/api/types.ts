@@ -1,4 +1,4 @@
-// The types of docs/api.md (version 1.1), as the server sends them.
+// The types of docs/api.md (version 1.2: groups), as the server sends them.
 
 export interface User {
   id: string;
@@ -31,7 +31,8 @@ export interface Message {
   seq: number;
   clientMessageId: string;
   senderId: string;
-  recipientId: string;
+  /** The peer in a pair; null in a group. */
+  recipientId: string | null;
   text: string | null;
   image: Image | null;
   createdAt: string;
@@ -41,6 +42,43 @@ export interface Message {
   replyTo?: ReplyPreview | null;
   /** In order of first use; `mine`: the reader's own. */
   reactions?: Reaction[];
+  /** The group members this message mentions. */
+  mentions?: string[];
+  /** A membership change in a group's timeline (no text, no image). */
+  event?: GroupEvent | null;
+}
+
+export interface GroupEvent {
+  type: 'created' | 'added' | 'removed' | 'left' | 'renamed' | 'avatar' | 'role';
+  actorId: string;
+  userIds: string[];
+  /** The group's name (created, renamed) or the new role (role). */
+  name: string | null;
+}
+
+export type GroupRole = 'owner' | 'admin' | 'member';
+
+export interface GroupInfo {
+  id: string;
+  name: string;
+  avatarUrl: string | null;
+  memberCount: number;
+  /** Null once I left. */
+  myRole: GroupRole | null;
+  createdAt: string;
+  leftAt: string | null;
+}
+
+export interface Member {
+  user: Contact;
+  role: GroupRole;
+  joinedAt: string;
+  readSeq: number;
+}
+
+export interface GroupDetails {
+  group: GroupInfo;
+  members: Member[];
 }
 
 export interface ReplyPreview {
@@ -60,15 +98,22 @@ export interface Reaction {
 
 export interface SearchHit {
   message: Message;
-  peer: Contact;
+  /** The other person of a pair; null for a group's message. */
+  peer: Contact | null;
+  group?: GroupInfo | null;
 }
 
 export interface Conversation {
   id: string;
-  peer: Contact;
+  kind?: 'direct' | 'group';
+  /** Null for a group. */
+  peer: Contact | null;
+  group?: GroupInfo | null;
   lastMessage: Message | null;
   lastSeq: number;
   unreadCount: number;
+  /** Unread messages that mention me (groups). */
+  mentionCount?: number;
   myReadSeq: number;
   peerReadSeq: number;
 }
@@ -105,6 +150,15 @@ export interface TypingEvent {
   userId: string;
 }
 
+export interface GroupChanged {
+  group: GroupInfo;
+}
+
+export interface GroupReadProgress {
+  conversationId: string;
+  readers: { userId: string; seq: number }[];
+}
+
 export interface PresenceDelta {
   userId: string;
   online: boolean;
@@ -119,4 +173,6 @@ export interface Limits {
   maxFullNameLength: number;
   minPasswordLength: number;
   maxPasswordLength: number;
+  maxGroupMembers?: number;
+  maxGroupNameLength?: number;
 }

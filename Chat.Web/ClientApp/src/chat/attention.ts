@@ -1,4 +1,5 @@
 import type { Message } from '../api/types';
+import { keyOfConversation, type ConversationKey } from './conversationKeys';
 import type { ChatStore } from './state';
 
 const notifyKey = 'chat.notifications';
@@ -8,13 +9,13 @@ const mutedKey = 'chat.muted';
  * Drawing the user back when a message arrives elsewhere: the tab's title counts unread
  * messages and its icon gets a dot; with the user's leave (a setting, then the browser's
  * permission), a notification that opens the conversation. A muted conversation does none of
- * it. Settings are kept in this browser (localStorage).
+ * it, but for a mention of the user. Settings are kept in this browser (localStorage).
  */
 export class Attention {
   private readonly unsubscribe: () => void;
   private shownTitle = '';
 
-  constructor(private readonly store: ChatStore, private readonly openConversation: (peerId: string) => void) {
+  constructor(private readonly store: ChatStore, private readonly openConversation: (key: ConversationKey) => void) {
     this.unsubscribe = store.subscribe(() => this.showUnread());
   }
 
@@ -40,22 +41,29 @@ export class Attention {
     return true;
   }
 
-  setMuted(peerId: string, muted: boolean) {
+  setMuted(key: ConversationKey, muted: boolean) {
     this.store.set((s) => {
-      const next = muted ? [...new Set([...s.muted, peerId])] : s.muted.filter((id) => id !== peerId);
+      const next = muted ? [...new Set([...s.muted, key])] : s.muted.filter((id) => id !== key);
       localStorage.setItem(mutedKey, JSON.stringify(next));
       return { muted: next };
     });
   }
 
-  /** A message pushed by a peer: a notification, unless the user is looking at that conversation or muted it. */
-  arrived(message: Message, peerName: string, viewing: boolean) {
-    if (viewing || this.store.getState().muted.includes(message.senderId) || !Attention.notificationsWanted()) return;
-    const body = message.text ?? (message.image ? 'Photo' : '');
-    const notification = new Notification(peerName, { body, tag: message.conversationId });
+  /**
+   * A message pushed by someone else: a notification, unless the user is looking at that
+   * conversation or muted it; a mention of the user in a group notifies even when muted.
+   * In a group the title is the group and the body says who wrote.
+   */
+  arrived(message: Message, key: ConversationKey, title: string, senderName: string | null, viewing: boolean) {
+    const { muted, me } = this.store.getState();
+    const mentioned = message.mentions?.includes(me.id) === true;
+    if (viewing || (muted.includes(key) && !mentioned) || !Attention.notificationsWanted()) return;
+    const content = message.text ?? (message.image ? 'Photo' : '');
+    const body = senderName ? `${senderName}${mentioned ? ' mentioned you' : ''}: ${content}` : content;
+    const notification = new Notification(title, { body, tag: message.conversationId });
     notification.onclick = () => {
       window.focus();
-      this.openConversation(message.senderId);
+      this.openConversation(key);
       notification.close();
     };
   }
@@ -68,7 +76,8 @@ export class Attention {
 
   private showUnread() {
     const { conversations, muted } = this.store.getState();
-    const unread = (conversations ?? []).filter((c) => !muted.includes(c.peer.id)).reduce((sum, c) => sum + c.unreadCount, 0);
+    // A muted conversation counts only its mentions of me.
+    const unread = (conversations ?? []).reduce((sum, c) => sum + (muted.includes(keyOfConversation(c)) ? c.mentionCount ?? 0 : c.unreadCount), 0);
     const title = unread > 0 ? `(${unread}) Chat` : 'Chat';
     if (title === this.shownTitle) return;
     this.shownTitle = title;

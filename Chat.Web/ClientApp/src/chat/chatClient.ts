@@ -1,8 +1,12 @@
 import { ApiError, api, upload } from '../api/http';
 import { hubErrorMessage } from '../api/liveConnection';
-import type { Contact, Limits, Media, Message, Page, PresenceDelta, ReadUpTo, SearchHit, TypingEvent, User } from '../api/types';
+import type {
+  Contact, Conversation, GroupChanged, GroupReadProgress, GroupRole, Limits, Media, Message, Page, PresenceDelta, ReadUpTo, SearchHit, TypingEvent, User,
+} from '../api/types';
 import { Attention } from './attention';
+import { groupIdOf, groupKey, keyOfMessage, type ConversationKey } from './conversationKeys';
 import { ConversationList } from './conversations';
+import { Groups } from './groups';
 import { PeopleDirectory } from './directory';
 import { LiveLink } from './liveLink';
 import { Outbox, type DeliveryOutcome, type OutboxEntry } from './outbox';
@@ -13,14 +17,17 @@ import { ChatStore } from './state';
 import { Threads } from './threads';
 
 export type { ChatState, Connectivity, Presence, Reads, Thread } from './state';
+export type { ConversationKey } from './conversationKeys';
 
 const typingSentEvery = 2000;
 
 /**
  * The signed-in messenger outside React, as a thin façade: it wires the live connection's
- * events to the modules that own each concern (threads, conversation list, directory,
- * presence, outbox, session) and offers the UI its actions. React reads the state through
- * useChat(client, slice), re-rendering only for the slice it selected.
+ * events to the modules that own each concern (threads, conversation list, groups, directory,
+ * presence, outbox, session) and offers the UI its actions. Conversations are named by their
+ * key (a pair's peer id, a group's "g:" id; conversationKeys.ts), so pairs and groups share
+ * every path. React reads the state through useChat(client, slice), re-rendering only for the
+ * slice it selected.
  */
 export class ChatClient {
   private readonly store: ChatStore;
@@ -28,6 +35,7 @@ export class ChatClient {
   private readonly live: LiveLink;
   private readonly threads: Threads;
   private readonly conversations: ConversationList;
+  readonly groups: Groups;
   private readonly directory: PeopleDirectory;
   private readonly presence: PresenceBoard;
   private readonly outbox: Outbox;
@@ -44,10 +52,11 @@ export class ChatClient {
     this.live = new LiveLink(this.store, { connected: () => this.onConnected(), sessionEnded: () => this.session.hasEnded() });
     this.threads = new Threads(this.store);
     this.conversations = new ConversationList(this.store);
+    this.groups = new Groups(this.store);
     this.directory = new PeopleDirectory(this.store);
     this.presence = new PresenceBoard(this.store);
     this.outbox = new Outbox((entry) => this.deliver(entry), () => this.live.isConnected);
-    this.attention = new Attention(this.store, (peerId) => (location.hash = `#/c/${encodeURIComponent(peerId)}`));
+    this.attention = new Attention(this.store, (key) => (location.hash = `#/c/${encodeURIComponent(key)}`));
   }
 
   subscribe = (listener: () => void) => this.store.subscribe(listener);
@@ -60,8 +69,10 @@ export class ChatClient {
     c.on('ReadUpTo', (e: ReadUpTo) => {
       if (!this.conversations.readUpTo(e, this.getState().me.id)) this.conversations.refreshSoon(this.onLoadError);
     });
-    c.on('Typing', (e: TypingEvent) => this.presence.typing(e));
+    c.on('Typing', (e: TypingEvent) => this.presence.typing(e, this.getState().me.id));
     c.on('PresenceChanged', (deltas: PresenceDelta[]) => this.presence.changed(deltas));
+    c.on('GroupChanged', (e: GroupChanged) => this.onGroupChanged(e));
+    c.on('GroupReadProgress', (e: GroupReadProgress) => this.groups.progress(e));
     // Loaded now, so the sidebar fills even when the live connection cannot open; loaded again
     // once it is open, which closes the gap in which a presence change or a message could fall
     // between this load and the subscription.
@@ -93,39 +104,74 @@ export class ChatClient {
     this.directory.more().catch(this.onLoadError);
   }
 
-  async openThread(peerId: string) {
+  /** People by name, for picking (a new group, adding members); apart from the sidebar's directory. */
+  findPeople(query: string) {
+    return api<Page<Contact>>('GET', `/api/users?${new URLSearchParams({ q: query, limit: '20' })}`);
+  }
+
+  async openThread(key: ConversationKey) {
     try {
-      // A peer opened by link: their name and presence come with the conversation list.
-      if (!this.getState().contacts[peerId]) await this.conversations.refresh();
-      await this.threads.open(peerId);
+      const groupId = groupIdOf(key);
+      // A peer opened by link: their name and presence come with the conversation list; a
+      // group's members with the group.
+      if (groupId) {
+        if (!this.groups.isLoaded(groupId)) await this.groups.load(groupId);
+      } else if (!this.getState().contacts[key]) {
+        await this.conversations.refresh();
+      }
+      await this.threads.open(key);
     } catch (error) {
       this.onLoadError(error);
     }
   }
 
-  loadOlder(peerId: string) {
-    this.threads.loadOlder(peerId).catch(this.onLoadError);
+  loadOlder(key: ConversationKey) {
+    this.threads.loadOlder(key).catch(this.onLoadError);
   }
 
   // ---- Writing
 
   /** Shows a message at once (pending) and puts it in the outbox; an image uploads when it goes out. */
-  async send(peerId: string, text: string | null, file?: File, replyTo?: Message) {
+  async send(key: ConversationKey, text: string | null, file?: File, replyTo?: Message, mentions?: string[]) {
     const clientMessageId = newId();
-    await this.threads.write(peerId, clientMessageId, text, file, replyTo && quoteOf(replyTo));
-    this.outbox.add({ peerId, clientMessageId });
+    await this.threads.write(key, clientMessageId, text, file, replyTo && quoteOf(replyTo), mentions?.length ? mentions : undefined);
+    this.outbox.add({ key, clientMessageId });
   }
 
-  /** Adds or removes my reaction; both sides get the message again, live. */
+  /** Adds or removes my reaction; every viewer gets the message again, live. */
   async react(message: Message, emoji: string, on: boolean) {
     const path = `/api/messages/${encodeURIComponent(message.id)}/reactions/${encodeURIComponent(emoji)}`;
     this.onMessage(await api<Message>(on ? 'PUT' : 'DELETE', path), false);
   }
 
   /** Loads older pages until the message with this seq is here (to show a quoted original or a search hit). */
-  async reveal(peerId: string, seq: number) {
-    await this.openThread(peerId);
-    await this.threads.loadUntil(peerId, seq).catch(this.onLoadError);
+  async reveal(key: ConversationKey, seq: number) {
+    await this.openThread(key);
+    await this.threads.loadUntil(key, seq).catch(this.onLoadError);
+  }
+
+  // ---- Groups
+
+  /** A new group with me as its owner; its key, to open it. */
+  async createGroup(name: string, memberIds: string[]): Promise<ConversationKey> {
+    const conversation: Conversation = await this.groups.create(name, memberIds);
+    await this.conversations.refresh();
+    return groupKey(conversation.id);
+  }
+
+  /** I leave the group (what I saw stays readable, in my list until I remove it). */
+  async leaveGroup(groupId: string) {
+    await this.groups.remove(groupId, this.getState().me.id);
+    this.refreshConversations();
+  }
+
+  async forgetGroup(groupId: string) {
+    await this.groups.forget(groupId);
+    this.conversations.remove(groupKey(groupId));
+  }
+
+  setMemberRole(groupId: string, userId: string, role: Exclude<GroupRole, 'owner'>) {
+    return this.groups.setRole(groupId, userId, role);
   }
 
   // ---- Blocking and search
@@ -140,30 +186,32 @@ export class ChatClient {
     this.directory.reload().catch(this.onLoadError);
   }
 
-  mute(peerId: string, muted: boolean) {
-    this.attention.setMuted(peerId, muted);
+  mute(key: ConversationKey, muted: boolean) {
+    this.attention.setMuted(key, muted);
   }
 
   blockedPeople() {
     return api<Contact[]>('GET', '/api/users/blocked');
   }
 
-  /** My messages holding every word of the query (one conversation with peerId), newest first. */
-  searchMessages(query: string, peerId?: string, before?: string) {
+  /** My messages holding every word of the query (in one conversation when given), newest first. */
+  searchMessages(query: string, key?: ConversationKey, before?: string) {
     const params = new URLSearchParams({ q: query });
-    if (peerId) params.set('peerId', peerId);
+    const groupId = key && groupIdOf(key);
+    if (groupId) params.set('conversationId', groupId);
+    else if (key) params.set('peerId', key);
     if (before) params.set('before', before);
     return api<Page<SearchHit>>('GET', `/api/search/messages?${params}`);
   }
 
   /** Sends again under the same clientMessageId: a send that did reach the server is not stored twice. */
-  retry(peerId: string, clientMessageId: string) {
-    this.threads.retry(peerId, clientMessageId);
-    this.outbox.add({ peerId, clientMessageId });
+  retry(key: ConversationKey, clientMessageId: string) {
+    this.threads.retry(key, clientMessageId);
+    this.outbox.add({ key, clientMessageId });
   }
 
-  discard(peerId: string, clientMessageId: string) {
-    this.threads.discard(peerId, clientMessageId);
+  discard(key: ConversationKey, clientMessageId: string) {
+    this.threads.discard(key, clientMessageId);
   }
 
   async edit(message: Message, text: string) {
@@ -176,21 +224,26 @@ export class ChatClient {
   }
 
   /** The user has seen the conversation up to its newest message. */
-  markRead(peerId: string) {
+  markRead(key: ConversationKey) {
     const state = this.getState();
-    const latest = state.threads[peerId]?.messages.confirmed.at(-1)?.seq ?? 0;
-    const read = Math.max(state.reads[peerId]?.mine ?? 0, this.markingRead[peerId] ?? 0);
+    const latest = state.threads[key]?.messages.confirmed.at(-1)?.seq ?? 0;
+    const read = Math.max(state.reads[key]?.mine ?? 0, this.markingRead[key] ?? 0);
     if (latest <= read || !this.live.isConnected) return;
-    this.markingRead[peerId] = latest;
-    this.conversations.advance(peerId, { mine: latest, peer: 0 });
-    this.live.connection.invoke('MarkRead', peerId, latest).catch(() => (this.markingRead[peerId] = 0));
+    const groupId = groupIdOf(key);
+    // A group I left: only up to where I may read (the server would refuse beyond).
+    if (groupId && state.groups[groupId]?.group.myRole === null) return;
+    this.markingRead[key] = latest;
+    this.conversations.advance(key, { mine: latest, peer: 0 });
+    const marked = groupId ? this.live.connection.invoke('MarkGroupRead', groupId, latest) : this.live.connection.invoke('MarkRead', key, latest);
+    marked.catch(() => (this.markingRead[key] = 0));
   }
 
-  typing(peerId: string) {
+  typing(key: ConversationKey) {
     const now = Date.now();
-    if (now - (this.typingSentAt[peerId] ?? 0) < typingSentEvery || !this.live.isConnected) return;
-    this.typingSentAt[peerId] = now;
-    this.live.connection.invoke('Typing', peerId).catch(() => undefined);
+    if (now - (this.typingSentAt[key] ?? 0) < typingSentEvery || !this.live.isConnected) return;
+    this.typingSentAt[key] = now;
+    const groupId = groupIdOf(key);
+    (groupId ? this.live.connection.invoke('GroupTyping', groupId) : this.live.connection.invoke('Typing', key)).catch(() => undefined);
   }
 
   // ---- Profile and session
@@ -217,26 +270,29 @@ export class ChatClient {
     void this.outbox.flush();
   }
 
-  private async deliver({ peerId, clientMessageId }: OutboxEntry): Promise<DeliveryOutcome> {
-    const message = this.threads.local(peerId, clientMessageId);
+  private async deliver({ key, clientMessageId }: OutboxEntry): Promise<DeliveryOutcome> {
+    const message = this.threads.local(key, clientMessageId);
     if (message?.status !== 'pending') return 'sent'; // confirmed, failed or discarded meanwhile
     try {
       let mediaId = message.mediaId;
       const file = this.threads.file(clientMessageId);
       if (!mediaId && file) {
-        const media = await upload<Media>('POST', '/api/media', file, (progress) => this.threads.patchLocal(peerId, clientMessageId, {
-          preview: { ...this.threads.local(peerId, clientMessageId)!.preview!, progress },
+        const media = await upload<Media>('POST', '/api/media', file, (progress) => this.threads.patchLocal(key, clientMessageId, {
+          preview: { ...this.threads.local(key, clientMessageId)!.preview!, progress },
         }));
         mediaId = media.id;
-        this.threads.patchLocal(peerId, clientMessageId, { mediaId });
+        this.threads.patchLocal(key, clientMessageId, { mediaId });
       }
-      const sent = await this.live.connection.invoke<Message>('SendMessage', peerId,
-        { clientMessageId, text: message.text, mediaId, replyToId: message.replyTo?.id ?? null });
+      const request = { clientMessageId, text: message.text, mediaId, replyToId: message.replyTo?.id ?? null, mentions: message.mentions ?? null };
+      const groupId = groupIdOf(key);
+      const sent = groupId
+        ? await this.live.connection.invoke<Message>('SendGroupMessage', groupId, request)
+        : await this.live.connection.invoke<Message>('SendMessage', key, request);
       this.onMessage(sent, false);
       return 'sent';
     } catch (error) {
       if (!this.live.isConnected) return 'offline';
-      this.threads.fail(peerId, clientMessageId, error instanceof ApiError ? error.message : hubErrorMessage(error));
+      this.threads.fail(key, clientMessageId, error instanceof ApiError ? error.message : hubErrorMessage(error));
       return 'sent';
     }
   }
@@ -246,21 +302,32 @@ export class ChatClient {
    * edit. The sender's own message comes twice (answer and push); the second changes nothing.
    */
   private onMessage(message: Message, pushed: boolean) {
-    const me = this.getState().me.id;
-    const peerId = message.senderId === me ? message.recipientId : message.senderId;
-    if (pushed && message.senderId !== me) {
+    const { me, contacts, groups } = this.getState();
+    const key = keyOfMessage(message, me.id);
+    const groupId = groupIdOf(key);
+    if (pushed && message.senderId !== me.id) {
       this.live.connection.send('ConfirmDelivery', message.id, message.createdAt).catch(() => undefined);
     }
-    // A peer's message seen for the first time (a repeated push of one already here draws nothing).
-    const isNew = pushed && message.senderId !== me && !this.threads.get(peerId)?.messages.confirmed.some((m) => m.id === message.id);
-    if (isNew) {
-      const viewing = document.visibilityState === 'visible' && location.hash.startsWith(`#/c/${encodeURIComponent(peerId)}`);
-      this.attention.arrived(message, this.getState().contacts[peerId]?.fullName ?? 'New message', viewing);
+    // Someone else's message seen for the first time (a repeated push of one already here draws nothing).
+    const isNew = pushed && message.senderId !== me.id && !this.threads.get(key)?.messages.confirmed.some((m) => m.id === message.id);
+    if (isNew && !message.event) {
+      const viewing = document.visibilityState === 'visible' && location.hash.startsWith(`#/c/${encodeURIComponent(key)}`);
+      const sender = contacts[message.senderId]?.fullName ?? null;
+      const title = groupId ? this.conversations.find(key)?.group?.name ?? groups[groupId]?.group.name ?? 'Group' : sender ?? 'New message';
+      this.attention.arrived(message, key, title, groupId ? sender ?? 'Someone' : null, viewing);
     }
-    if (message.senderId === me) this.threads.release(peerId, message.clientMessageId);
-    if (this.threads.isOpen(peerId) && !this.threads.received(peerId, message)) return; // already had it
-    if (message.senderId === peerId) this.presence.stoppedTyping(peerId);
-    if (!this.conversations.received(message, peerId, pushed)) this.conversations.refreshSoon(this.onLoadError);
+    if (message.senderId === me.id) this.threads.release(key, message.clientMessageId);
+    // A change of members or roles: the member list again.
+    if (groupId && message.event && this.groups.isLoaded(groupId)) this.groups.load(groupId).catch(this.onLoadError);
+    if (this.threads.isOpen(key) && !this.threads.received(key, message)) return; // already had it
+    if (!groupId && message.senderId === key) this.presence.stoppedTyping(key);
+    if (groupId) this.presence.stoppedTyping(`${key}/${message.senderId}`);
+    if (!this.conversations.received(message, key, pushed)) this.conversations.refreshSoon(this.onLoadError);
+  }
+
+  private onGroupChanged(changed: GroupChanged) {
+    if (this.groups.changed(changed)) this.groups.load(changed.group.id).catch(this.onLoadError);
+    if (!this.conversations.groupChanged(changed.group)) this.conversations.refreshSoon(this.onLoadError);
   }
 
   private readonly onLoadError = (error: unknown) => {

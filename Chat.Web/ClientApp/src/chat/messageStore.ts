@@ -14,6 +14,8 @@ export interface LocalMessage {
   text: string | null;
   /** The message it replies to (shown quoted while it is on its way). */
   replyTo?: Message['replyTo'];
+  /** The group members it mentions. */
+  mentions?: string[];
   mediaId: string | null;
   status: 'pending' | 'failed';
   /** An image not uploaded yet: shown from the local file, at its size, with upload progress. */

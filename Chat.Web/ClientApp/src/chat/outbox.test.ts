@@ -28,7 +28,7 @@ function harness() {
   };
 }
 
-const entry = (peerId: string, clientMessageId: string): OutboxEntry => ({ peerId, clientMessageId });
+const entry = (key: string, clientMessageId: string): OutboxEntry => ({ key, clientMessageId });
 
 describe('the outbox', () => {
   it('sends in the order written, across conversations, one at a time', async () => {

@@ -1,6 +1,7 @@
 /** One message waiting to go out: which conversation, and its clientMessageId (the local copy holds the rest). */
 export interface OutboxEntry {
-  peerId: string;
+  /** The conversation's key (conversationKeys.ts). */
+  key: string;
   clientMessageId: string;
 }
 

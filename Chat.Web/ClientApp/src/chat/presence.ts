@@ -1,5 +1,10 @@
 import type { PresenceDelta, TypingEvent } from '../api/types';
+import { groupIdOf, groupKey, type ConversationKey } from './conversationKeys';
 import type { ChatStore } from './state';
+
+/** Who types where: a pair's peer by their id, a group's member as "{group key}/{user id}". */
+export const typingKey = (conversation: ConversationKey, userId: string) =>
+  groupIdOf(conversation) ? `${conversation}/${userId}` : userId;
 
 const typingShownFor = 4000;
 
@@ -18,20 +23,24 @@ export class PresenceBoard {
   }
 
   /** Shown for a few seconds unless renewed; a message from them ends it at once (stoppedTyping). */
-  typing({ userId }: TypingEvent) {
+  typing({ conversationId, userId }: TypingEvent, me: string) {
+    if (userId === me) return; // a group's typing reaches every member, me too
+    // A pair's id joins its two user ids; a group's is one id.
+    const key = conversationId.includes('_') ? userId : typingKey(groupKey(conversationId), userId);
     const until = Date.now() + typingShownFor;
-    this.store.set((s) => ({ typingUntil: { ...s.typingUntil, [userId]: until } }));
+    this.store.set((s) => ({ typingUntil: { ...s.typingUntil, [key]: until } }));
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      if (this.store.getState().typingUntil[userId] === until) this.stoppedTyping(userId);
+      if (this.store.getState().typingUntil[key] === until) this.stoppedTyping(key);
     }, typingShownFor);
     this.timers.add(timer);
   }
 
-  stoppedTyping(userId: string) {
-    if (!(userId in this.store.getState().typingUntil)) return;
+  /** By typing key (typingKey). */
+  stoppedTyping(key: string) {
+    if (!(key in this.store.getState().typingUntil)) return;
     this.store.set((s) => {
-      const { [userId]: _, ...rest } = s.typingUntil;
+      const { [key]: _, ...rest } = s.typingUntil;
       return { typingUntil: rest };
     });
   }

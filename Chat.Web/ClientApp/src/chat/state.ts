@@ -1,4 +1,4 @@
-import type { Contact, Conversation, Limits, User } from '../api/types';
+import type { Contact, Conversation, GroupDetails, Limits, User } from '../api/types';
 import type { ConversationState } from './messageStore';
 
 export type Connectivity = 'connecting' | 'online' | 'reconnecting' | 'offline';
@@ -44,13 +44,18 @@ export interface ChatState {
   contacts: Record<string, Contact>;
   /** Live presence by user id: loaded with contacts, then kept by PresenceChanged deltas. */
   presence: Record<string, Presence>;
+  /** By conversation key (a pair's peer id, a group's "g:" id: conversationKeys.ts). */
   reads: Record<string, Reads>;
-  /** Open conversations by peer id. */
+  /** Open conversations by key. */
   threads: Record<string, Thread>;
-  /** Until when (epoch ms) each peer shows as typing. */
+  /** Until when (epoch ms) each peer shows as typing: by peer id in a pair, "{group key}/{user id}" in a group. */
   typingUntil: Record<string, number>;
-  /** Peers whose conversations draw no attention (no notification, not in the title's count). */
+  /** Conversations (keys) that draw no attention (no notification, not in the title's count; a mention in a group still does). */
   muted: string[];
+  /** The groups opened, with their members, by group id. */
+  groups: Record<string, GroupDetails>;
+  /** How far each member has read, by group id then user id (members' readSeq, then GroupReadProgress). */
+  groupReads: Record<string, Record<string, number>>;
 }
 
 type Changes = Partial<ChatState> | ((state: ChatState) => Partial<ChatState>);
@@ -74,6 +79,8 @@ export class ChatStore {
       threads: {},
       typingUntil: {},
       muted,
+      groups: {},
+      groupReads: {},
     };
   }
 

@@ -1,5 +1,5 @@
 import { Fragment, forwardRef, memo, useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, useState, type ClipboardEvent, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
-import type { Image, Message } from '../api/types';
+import type { Contact, Image, Message } from '../api/types';
 import type { ChatClient } from '../chat/chatClient';
 import { Avatar } from './Avatar';
 import { dayKey, formatDay, presenceText } from './format';
@@ -9,10 +9,15 @@ import { LocalMessageItem, MessageItem, Quote } from './MessageItem';
 import { useChat } from './useChat';
 import { imageFileError, imagesIn, shrinkImage } from '../chat/imageFiles';
 import { quoteOf } from '../chat/messageStore';
+import { groupIdOf } from '../chat/conversationKeys';
+import { describeEvent, typingText } from './groupEvents';
+import { MemberPanel } from './MemberPanel';
+import { insertMention, mentionAt, mentionCandidates, mentionsIn } from './mentions';
 
 interface Props {
   client: ChatClient;
-  peerId: string;
+  /** A pair's peer id or a group's "g:" id (chat/conversationKeys.ts). */
+  conversationKey: string;
   /** A message to show (a search hit): loaded, scrolled to and highlighted. */
   focusSeq?: number;
 }
@@ -21,27 +26,51 @@ interface Props {
 // and what is there counts as seen.
 const bottomSlack = 48;
 
-/** One conversation: header, history with infinite scroll upward, and the composer. */
-export function ConversationView({ client, peerId, focusSeq }: Props) {
+/**
+ * One conversation, a pair or a group: header, history with infinite scroll upward, and the
+ * composer. A group adds its members (names on messages, "Seen by", who is typing, the member
+ * panel), its events as timeline lines, and mentions.
+ */
+export function ConversationView({ client, conversationKey: peerId, focusSeq }: Props) {
   const me = useChat(client, (s) => s.me.id);
   const maxTextLength = useChat(client, (s) => s.limits.maxMessageTextLength);
   const thread = useChat(client, (s) => s.threads[peerId]);
-  const contact = useChat(client, (s) => s.contacts[peerId]);
+  const groupId = groupIdOf(peerId);
+  const details = useChat(client, (s) => (groupId ? s.groups[groupId] : undefined));
+  const listed = useChat(client, (s) => (groupId ? s.conversations?.find((c) => c.id === groupId)?.group : undefined));
+  const group = details?.group ?? listed ?? null;
+  const contacts = useChat(client, (s) => s.contacts);
+  const contact = groupId ? undefined : contacts[peerId];
   const online = useChat(client, (s) => s.connectivity === 'online');
   const knownPresence = useChat(client, (s) => s.presence[peerId]);
-  const presence = online ? knownPresence : undefined; // stale while offline
+  const presence = online && !groupId ? knownPresence : undefined; // stale while offline
   const peerRead = useChat(client, (s) => s.reads[peerId]?.peer ?? 0);
   const myRead = useChat(client, (s) => s.reads[peerId]?.mine ?? 0);
-  const typing = useChat(client, (s) => s.typingUntil[peerId] ?? 0) > Date.now();
-  const name = contact?.fullName ?? 'Conversation';
+  const groupReads = useChat(client, (s) => (groupId ? s.groupReads[groupId] : undefined));
+  const typingUntil = useChat(client, (s) => s.typingUntil);
+  const now = Date.now();
+  const typing = !groupId && (typingUntil[peerId] ?? 0) > now;
+  const nameOf = useCallback((id: string) => (id === me ? 'You' : contacts[id]?.fullName ?? 'Someone'), [contacts, me]);
+  const myName = useChat(client, (s) => s.me.fullName);
+  const fullNameOf = (id: string) => (id === me ? myName : contacts[id]?.fullName ?? '');
+  const typists = groupId
+    ? Object.entries(typingUntil).filter(([k, until]) => k.startsWith(`${peerId}/`) && until > now).map(([k]) => nameOf(k.slice(peerId.length + 1)))
+    : [];
+  const name = group?.name ?? contact?.fullName ?? (groupId ? 'Group' : 'Conversation');
   const [viewing, setViewing] = useState<Image | null>(null);
   const [editingId, setEditingId] = useState<string | null>(null);
   const [replyingTo, setReplyingTo] = useState<Message | null>(null);
   const [highlighted, setHighlighted] = useState<number | null>(null);
   const [dragging, setDragging] = useState(false);
+  const [showingMembers, setShowingMembers] = useState(false);
+  const [revealed, setRevealed] = useState<Set<string>>(new Set());
   const composer = useRef<ComposerHandle>(null);
   const blocked = contact?.blocked === true;
+  const left = group !== null && group.myRole === null;
   const muted = useChat(client, (s) => s.muted.includes(peerId));
+  const members = details?.members ?? [];
+  // "Seen by": how many other members have read up to a message of mine.
+  const seenBy = (seq: number) => members.filter((m) => m.user.id !== me && (groupReads?.[m.user.id] ?? 0) >= seq).length;
 
   // The unread marker sits where the user had read up to when the conversation opened; what
   // arrives while it is open is seen as it comes, and gets no marker.
@@ -110,17 +139,17 @@ export function ConversationView({ client, peerId, focusSeq }: Props) {
 
   // Images dropped anywhere on the conversation go to the composer.
   const onDragOver = (event: DragEvent) => {
-    if (blocked || ![...event.dataTransfer.types].includes('Files')) return;
+    if (blocked || left || ![...event.dataTransfer.types].includes('Files')) return;
     event.preventDefault();
     setDragging(true);
   };
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setDragging(false);
-    if (!blocked) composer.current?.addFiles(imagesIn(event.dataTransfer.files));
+    if (!blocked && !left) composer.current?.addFiles(imagesIn(event.dataTransfer.files));
   };
 
-  const unreadFrom = opened && confirmed.find((m) => m.seq > opened.read && m.seq <= opened.newest && m.senderId === peerId)?.seq;
+  const unreadFrom = opened && confirmed.find((m) => m.seq > opened.read && m.seq <= opened.newest && m.senderId !== me)?.seq;
 
   let previousDay = '';
   const daySeparator = (iso: string) => {
@@ -130,62 +159,115 @@ export function ConversationView({ client, peerId, focusSeq }: Props) {
     return <li className="day"><span>{formatDay(iso)}</span></li>;
   };
 
+  // Messages from people I blocked, collapsed in runs ("2 messages from someone you blocked — Show").
+  const isHidden = (m: Message) => groupId !== null && !m.event && m.senderId !== me && contacts[m.senderId]?.blocked === true;
+  const runStart = (i: number) => {
+    let start = i;
+    while (start > 0 && isHidden(confirmed[start - 1])) start--;
+    return confirmed[start].id;
+  };
+
+  const status = blocked ? 'Blocked'
+    : typing ? <span className="typing" data-testid="typing">typing…</span>
+    : groupId ? (typingText(typists) ? <span className="typing" data-testid="typing">{typingText(typists)}</span>
+      : left ? 'You are no longer a member' : group ? `${group.memberCount} ${group.memberCount === 1 ? 'member' : 'members'}` : '')
+    : presenceText(presence);
+
   return (
-    <section className={dragging ? 'conversation dragging' : 'conversation'} aria-label={`Conversation with ${name}`}
+    <section className={dragging ? 'conversation dragging' : 'conversation'} aria-label={groupId ? `Group ${name}` : `Conversation with ${name}`}
              onDragOver={onDragOver} onDragLeave={() => setDragging(false)} onDrop={onDrop}>
       <header className="conversation-header">
         <a className="back" href="#/" aria-label="Back to conversations">‹</a>
-        <Avatar name={name} url={contact?.avatarUrl ?? null} online={presence?.online} />
+        <Avatar name={name} url={group ? group.avatarUrl : contact?.avatarUrl ?? null} online={presence?.online} />
         <div>
           <h2>{name}</h2>
-          <p className="status" data-testid="peer-status" aria-live="polite">
-            {blocked ? 'Blocked' : typing ? <span className="typing" data-testid="typing">typing…</span> : presenceText(presence)}
-          </p>
+          <p className="status" data-testid="peer-status" aria-live="polite">{status}</p>
         </div>
         <div className="header-actions">
+          {groupId && (
+            <button type="button" className="link" aria-expanded={showingMembers} onClick={() => setShowingMembers(!showingMembers)}>
+              Members
+            </button>
+          )}
           <button type="button" className="link" aria-pressed={muted} onClick={() => client.mute(peerId, !muted)}>
             {muted ? 'Unmute' : 'Mute'}
           </button>
-          <button type="button" className="link" onClick={() => void client.block(peerId, !blocked)}>
-            {blocked ? 'Unblock' : 'Block'}
-          </button>
+          {!groupId && (
+            <button type="button" className="link" onClick={() => void client.block(peerId, !blocked)}>
+              {blocked ? 'Unblock' : 'Block'}
+            </button>
+          )}
         </div>
       </header>
-      <div className="messages" ref={list} onScroll={onScroll} data-testid="messages">
-        {thread?.loadingOlder && <p className="loading-older" role="status">Loading earlier messages…</p>}
-        {thread && !thread.hasOlder && thread.status === 'ready' && confirmed.length > 0 && (
-          <p className="history-start">This is the beginning of your conversation with {name}.</p>
-        )}
-        {thread?.status === 'loading' && <p className="hint centered" role="status">Loading messages…</p>}
-        {thread?.status === 'error' && <p className="hint centered" role="alert">The messages could not be loaded.</p>}
-        {thread?.status === 'ready' && confirmed.length === 0 && local.length === 0 && (
-          <p className="hint centered">No messages yet. Say hello!</p>
-        )}
-        <ol className="message-list" aria-label="Messages">
-          {confirmed.map((m) => (
-            <Fragment key={m.id}>
-              {daySeparator(m.createdAt)}
-              {m.seq === unreadFrom && <li className="unread-marker" data-testid="unread-marker"><span>New messages</span></li>}
-              <MessageItem client={client} message={m} mine={m.senderId === me} read={m.seq <= peerRead} maxTextLength={maxTextLength}
-                           peerName={name} canReact={!blocked} onReply={onReply} onShowOriginal={onShowOriginal}
-                           highlighted={m.seq === highlighted}
-                           editing={editingId === m.id} onEdit={setEditingId} onOpenImage={setViewing} />
-            </Fragment>
-          ))}
-          {local.length > 0 && daySeparator(new Date().toISOString())}
-          {local.map((m) => (
-            <LocalMessageItem key={m.clientMessageId} message={m} client={client} peerId={peerId} peerName={name} />
-          ))}
-        </ol>
+      <div className="conversation-body">
+        <div className="messages" ref={list} onScroll={onScroll} data-testid="messages">
+          {thread?.loadingOlder && <p className="loading-older" role="status">Loading earlier messages…</p>}
+          {thread && !thread.hasOlder && thread.status === 'ready' && confirmed.length > 0 && !groupId && (
+            <p className="history-start">This is the beginning of your conversation with {name}.</p>
+          )}
+          {thread?.status === 'loading' && <p className="hint centered" role="status">Loading messages…</p>}
+          {thread?.status === 'error' && <p className="hint centered" role="alert">The messages could not be loaded.</p>}
+          {thread?.status === 'ready' && confirmed.length === 0 && local.length === 0 && (
+            <p className="hint centered">No messages yet. Say hello!</p>
+          )}
+          <ol className="message-list" aria-label="Messages">
+            {confirmed.map((m, i) => {
+              const previous = confirmed[i - 1];
+              if (isHidden(m) && !revealed.has(runStart(i))) {
+                if (previous && isHidden(previous)) return null;
+                let count = 1;
+                while (confirmed[i + count] && isHidden(confirmed[i + count])) count++;
+                return (
+                  <li key={m.id} className="event collapsed" data-testid="blocked-run">
+                    {count} {count === 1 ? 'message' : 'messages'} from someone you blocked —{' '}
+                    <button type="button" className="link" onClick={() => setRevealed(new Set([...revealed, m.id]))}>Show</button>
+                  </li>
+                );
+              }
+              return (
+                <Fragment key={m.id}>
+                  {daySeparator(m.createdAt)}
+                  {m.seq === unreadFrom && <li className="unread-marker" data-testid="unread-marker"><span>New messages</span></li>}
+                  {m.event ? (
+                    <li className="event" data-testid="event" data-seq={m.seq} data-type={m.event.type}>{describeEvent(m.event, nameOf)}</li>
+                  ) : (
+                    <MessageItem client={client} message={m} mine={m.senderId === me} read={m.seq <= peerRead} maxTextLength={maxTextLength}
+                                 peerName={name} canReact={!blocked && !left} onReply={onReply} onShowOriginal={onShowOriginal}
+                                 highlighted={m.seq === highlighted}
+                                 editing={editingId === m.id} onEdit={setEditingId} onOpenImage={setViewing}
+                                 sender={groupId && m.senderId !== me && (previous?.senderId !== m.senderId || previous.event) ? contacts[m.senderId] ?? null : undefined}
+                                 nameOf={groupId ? nameOf : undefined} mentionsMe={m.mentions?.includes(me) === true}
+                                 mentionNames={m.mentions?.map(fullNameOf)}
+                                 seenBy={groupId && m.senderId === me ? seenBy(m.seq) : undefined}
+                                 onSeenBy={groupId ? () => client.groups.readers(groupId, m.seq) : undefined} />
+                  )}
+                </Fragment>
+              );
+            })}
+            {local.length > 0 && daySeparator(new Date().toISOString())}
+            {local.map((m) => (
+              <LocalMessageItem key={m.clientMessageId} message={m} client={client} peerId={peerId} peerName={name} />
+            ))}
+          </ol>
+        </div>
+        {groupId && showingMembers && <MemberPanel client={client} groupId={groupId} onClose={() => setShowingMembers(false)} />}
       </div>
       {blocked ? (
         <p className="blocked-notice" role="status" data-testid="blocked-notice">
           You blocked {name}. Neither of you can message the other.{' '}
           <button type="button" className="link" onClick={() => void client.block(peerId, false)}>Unblock</button>
         </p>
+      ) : left ? (
+        <p className="blocked-notice" role="status" data-testid="left-notice">
+          You are no longer a member of {name}; what you saw stays here.{' '}
+          <button type="button" className="link" onClick={() => void client.forgetGroup(groupId!).then(() => (location.hash = '#/'))}>
+            Remove from my list
+          </button>
+        </p>
       ) : (
         <Composer ref={composer} name={name} client={client} peerId={peerId} onSent={stickToBottom}
-                  replyTo={replyingTo} me={me} onCancelReply={() => setReplyingTo(null)} />
+                  replyTo={replyingTo} me={me} onCancelReply={() => setReplyingTo(null)}
+                  members={groupId ? members.filter((m) => m.user.id !== me).map((m) => m.user) : undefined} nameOf={nameOf} />
       )}
       {viewing && <ImageViewer image={viewing} onClose={() => setViewing(null)} />}
     </section>
@@ -200,6 +282,9 @@ interface ComposerProps {
   replyTo: Message | null;
   onCancelReply: () => void;
   onSent: () => void;
+  /** In a group: the other members, offered after "@". */
+  members?: Contact[];
+  nameOf: (userId: string) => string;
 }
 
 interface ComposerHandle {
@@ -210,17 +295,38 @@ interface ComposerHandle {
 /**
  * Enter sends, Shift+Enter starts a new line. Images come picked (several at once), pasted or
  * dropped; each goes as its own message, in order, the text with the first, resized in the
- * browser to at most 2,048 px first. Memoised with stable props, so typing here does not
- * re-render the messages, nor they the composer.
+ * browser to at most 2,048 px first. In a group, "@" offers the members by name; a picked
+ * member is mentioned (by id) while their "@Full Name" stays in the text. Memoised with stable
+ * props, so typing here does not re-render the messages, nor they the composer.
  */
 const Composer = memo(forwardRef<ComposerHandle, ComposerProps>(function Composer(
-  { name, client, peerId, me, replyTo, onCancelReply, onSent }, ref) {
+  { name, client, peerId, me, replyTo, onCancelReply, onSent, members, nameOf }, ref) {
   const limits = useChat(client, (s) => s.limits);
   const [text, setText] = useState('');
   const [files, setFiles] = useState<File[]>([]);
   const [fileError, setFileError] = useState<string | null>(null);
   const picker = useRef<HTMLInputElement>(null);
   const input = useRef<HTMLTextAreaElement>(null);
+  const [mentioned, setMentioned] = useState<Contact[]>([]);
+  const [mentioning, setMentioning] = useState<{ start: number; query: string } | null>(null);
+  const [choice, setChoice] = useState(0);
+  const candidates = members && mentioning ? mentionCandidates(members, mentioning.query) : [];
+
+  function onChange(value: string, caret: number) {
+    setText(value);
+    if (value) client.typing(peerId);
+    setMentioning(members ? mentionAt(value, caret) : null);
+    setChoice(0);
+  }
+
+  function pick(member: Contact) {
+    const caret = input.current?.selectionStart ?? text.length;
+    const next = insertMention(text, mentioning!.start, caret, member.fullName);
+    setText(next.text);
+    setMentioned((current) => [...current.filter((m) => m.id !== member.id), member]);
+    setMentioning(null);
+    requestAnimationFrame(() => input.current?.setSelectionRange(next.caret, next.caret));
+  }
 
   // Checked here with the server's own limits (after resizing), so a file the server would refuse is not uploaded.
   async function add(picked: File[]) {
@@ -241,22 +347,38 @@ const Composer = memo(forwardRef<ComposerHandle, ComposerProps>(function Compose
     onSent();
     const replying = replyTo ?? undefined;
     const sending = files;
+    const mentions = members ? mentionsIn(trimmed, mentioned) : undefined;
+    setMentioned([]);
+    setMentioning(null);
     setText('');
     setFiles([]);
     onCancelReply();
     if (picker.current) picker.current.value = '';
     input.current?.focus();
     if (sending.length === 0) {
-      await client.send(peerId, trimmed, undefined, replying);
+      await client.send(peerId, trimmed, undefined, replying, mentions);
       return;
     }
     // In order: each waits until the previous is in the outbox.
     for (const [i, file] of sending.entries()) {
-      await client.send(peerId, i === 0 ? trimmed || null : null, file, i === 0 ? replying : undefined);
+      await client.send(peerId, i === 0 ? trimmed || null : null, file, i === 0 ? replying : undefined, i === 0 ? mentions : undefined);
     }
   }
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
+    if (candidates.length > 0) {
+      if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+        event.preventDefault();
+        setChoice((choice + (event.key === 'ArrowDown' ? 1 : candidates.length - 1)) % candidates.length);
+        return;
+      }
+      if (event.key === 'Enter' || event.key === 'Tab') {
+        event.preventDefault();
+        pick(candidates[choice]);
+        return;
+      }
+      if (event.key === 'Escape') return setMentioning(null);
+    }
     if (event.key === 'Escape' && replyTo) onCancelReply();
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) void submit(event);
   }
@@ -277,7 +399,7 @@ const Composer = memo(forwardRef<ComposerHandle, ComposerProps>(function Compose
         {replyTo && (
           <div className="replying" data-testid="replying-to">
             <Quote quote={quoteOf(replyTo)}
-                   mine={replyTo.senderId === me} peerName={name} />
+                   mine={replyTo.senderId === me} peerName={members ? nameOf(replyTo.senderId) : name} />
             <button type="button" className="link" aria-label="Cancel the reply" onClick={onCancelReply}>Cancel</button>
           </div>
         )}
@@ -288,9 +410,20 @@ const Composer = memo(forwardRef<ComposerHandle, ComposerProps>(function Compose
           </p>
         ))}
         {fileError && <p className="attachment error" role="alert">{fileError}</p>}
+        {candidates.length > 0 && (
+          <ul className="mention-suggestions" role="listbox" aria-label="Mention a member" data-testid="mention-suggestions">
+            {candidates.map((m, i) => (
+              <li key={m.id} role="option" aria-selected={i === choice}>
+                <button type="button" className="row" onMouseDown={(e) => { e.preventDefault(); pick(m); }}>
+                  <Avatar name={m.fullName} url={m.avatarUrl} /> {m.fullName}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
         <textarea ref={input} rows={1} maxLength={limits.maxMessageTextLength} placeholder={`Message ${name}`} aria-label={`Message ${name}`}
                   value={text} autoFocus onPaste={onPaste}
-                  onChange={(e) => { setText(e.target.value); if (e.target.value) client.typing(peerId); }} onKeyDown={onKeyDown} />
+                  onChange={(e) => onChange(e.target.value, e.target.selectionStart)} onKeyDown={onKeyDown} />
       </div>
       <button type="submit" className="primary" disabled={!text.trim() && files.length === 0}>Send</button>
     </form>

@@ -1,5 +1,6 @@
 import { memo, useState, type KeyboardEvent } from 'react';
-import type { Image, Message, ReplyPreview } from '../api/types';
+import type { Contact, Image, Message, ReplyPreview } from '../api/types';
+import { Avatar } from './Avatar';
 import type { ChatClient } from '../chat/chatClient';
 import type { LocalMessage } from '../chat/messageStore';
 import { formatTime } from './format';
@@ -27,6 +28,16 @@ interface Props {
   editing: boolean;
   onEdit: (id: string | null) => void;
   onOpenImage: (image: Image) => void;
+  /** In a group, on the first of a run of someone else's messages: who wrote (null: unknown). */
+  sender?: Contact | null;
+  /** In a group: names for quotes. */
+  nameOf?: (userId: string) => string;
+  /** The full names of the members it mentions (highlighted). */
+  mentionNames?: string[];
+  mentionsMe?: boolean;
+  /** In a group, on my messages: how many others have read it; on request, who. */
+  seenBy?: number;
+  onSeenBy?: () => Promise<Contact[]>;
 }
 
 /**
@@ -36,7 +47,9 @@ interface Props {
  */
 export const MessageItem = memo(function MessageItem({
   client, message: m, mine, peerName, canReact, onReply, onShowOriginal, highlighted, read, maxTextLength, editing, onEdit, onOpenImage,
+  sender, nameOf, mentionNames, mentionsMe, seenBy, onSeenBy,
 }: Props) {
+  const [readers, setReaders] = useState<Contact[] | null>(null);
   const [confirmingDelete, setConfirmingDelete] = useState(false);
   const [picking, setPicking] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -48,28 +61,43 @@ export const MessageItem = memo(function MessageItem({
   const reactions = m.reactions ?? [];
 
   return (
-    <li className={`message ${mine ? 'mine' : 'theirs'}${highlighted ? ' highlighted' : ''}`} data-testid="message" data-seq={m.seq} data-id={m.id} data-status="sent">
+    <li className={`message ${mine ? 'mine' : 'theirs'}${highlighted ? ' highlighted' : ''}${mentionsMe ? ' mentions-me' : ''}${sender !== undefined ? ' first' : ''}`}
+        data-testid="message" data-seq={m.seq} data-id={m.id} data-status="sent">
+      {sender !== undefined && <Avatar name={sender?.fullName ?? 'Someone'} url={sender?.avatarUrl ?? null} />}
       <div className="bubble">
+        {sender !== undefined && <p className="sender" data-testid="sender">{sender?.fullName ?? 'Someone'}</p>}
         {m.replyTo && !m.deleted && <Quote quote={m.replyTo} mine={m.replyTo.senderId === m.senderId ? mine : !mine}
-                                           peerName={peerName} onClick={() => onShowOriginal(m.replyTo!.seq)} />}
+                                           peerName={peerName} author={nameOf?.(m.replyTo.senderId)} onClick={() => onShowOriginal(m.replyTo!.seq)} />}
         {m.deleted ? <p className="text deleted">This message was deleted.</p> : editing ? (
           <EditBox initial={m.text ?? ''} maxLength={maxTextLength} onCancel={() => onEdit(null)}
                    onSave={(text) => act(client.edit(m, text).then(() => onEdit(null)))} />
         ) : (
           <>
             {m.image && <Thumbnail image={m.image} onOpen={() => onOpenImage(m.image!)} />}
-            {m.text && <p className="text"><RichText text={m.text} /></p>}
+            {m.text && <p className="text"><RichText text={m.text} mentions={mentionNames} /></p>}
           </>
         )}
         <p className="meta">
           {m.editedAt && !m.deleted && <span>edited · </span>}
           <time dateTime={m.createdAt}>{formatTime(m.createdAt)}</time>
-          {mine && !m.deleted && (
+          {mine && !m.deleted && seenBy === undefined && (
             <span className="receipt" data-testid="receipt" data-state={read ? 'read' : 'sent'} aria-label={read ? 'Read' : 'Sent'}>
               {read ? '✓✓' : '✓'}
             </span>
           )}
+          {mine && !m.deleted && seenBy !== undefined && (
+            <button type="button" className="link seen-by" data-testid="seen-by" data-count={seenBy}
+                    onClick={() => void onSeenBy?.().then((found) => setReaders(found.filter((r) => r.id !== m.senderId)), () => setReaders([]))}>
+              {seenBy === 0 ? '✓' : `Seen by ${seenBy}`}
+            </button>
+          )}
         </p>
+        {readers && (
+          <p className="readers" data-testid="readers">
+            {readers.length === 0 ? 'Nobody has read it yet.' : `Read by ${readers.map((r) => r.fullName).join(', ')}`}{' '}
+            <button type="button" className="link" onClick={() => setReaders(null)}>Hide</button>
+          </p>
+        )}
         {error && <p className="field-error" role="alert">{error}</p>}
       </div>
       {reactions.length > 0 && !m.deleted && (
@@ -108,12 +136,15 @@ export const MessageItem = memo(function MessageItem({
 });
 
 /** The quoted original of a reply: who wrote it and its start, or that it is a photo or gone. Click: show it. */
-export function Quote({ quote, mine, peerName, onClick }: { quote: ReplyPreview; mine: boolean; peerName: string; onClick?: () => void }) {
+export function Quote({ quote, mine, peerName, author, onClick }: {
+  quote: ReplyPreview; mine: boolean; peerName: string; author?: string; onClick?: () => void;
+}) {
   const body = quote.deleted ? 'Deleted message' : quote.text ?? (quote.hasImage ? 'Photo' : '');
+  const who = author ?? (mine ? 'You' : peerName);
   return (
     <button type="button" className="quote" data-testid="quote" onClick={onClick} disabled={!onClick || quote.deleted}
-            aria-label={`Reply to ${mine ? 'you' : peerName}: ${body}`}>
-      <span className="quote-author">{mine ? 'You' : peerName}</span>
+            aria-label={`Reply to ${who === 'You' ? 'you' : who}: ${body}`}>
+      <span className="quote-author">{who}</span>
       <span className={quote.deleted ? 'quote-text deleted' : 'quote-text'}>{quote.hasImage && !quote.deleted && <Icon name="photo" />} {body}</span>
     </button>
   );

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { SearchHit } from '../api/types';
 import type { ChatClient } from '../chat/chatClient';
+import { groupKey } from '../chat/conversationKeys';
 import { foldWords, snippet } from '../chat/searchText';
 import { Avatar } from './Avatar';
 import { formatWhen } from './format';
@@ -10,6 +11,7 @@ import { useChat } from './useChat';
 /** Search my messages: every word, case and accents ignored, newest first; a hit opens the message in its conversation. */
 export function MessageSearch({ client }: { client: ChatClient }) {
   const me = useChat(client, (s) => s.me.id);
+  const contacts = useChat(client, (s) => s.contacts);
   const [query, setQuery] = useState('');
   const [result, setResult] = useState<{ query: string; hits: SearchHit[]; next: string | null } | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -46,18 +48,18 @@ export function MessageSearch({ client }: { client: ChatClient }) {
         ? <p className="hint" role="status">No messages found.</p>
         : (
           <ul className="list" data-testid="search-results" aria-label="Messages found">
-            {result.hits.map(({ message: m, peer }) => (
+            {result.hits.map(({ message: m, peer, group }) => (
               <li key={m.id}>
-                <a className="row" href={messageHref(peer.id, m.seq)} data-testid="search-hit">
-                  <Avatar name={peer.fullName} url={peer.avatarUrl} />
+                <a className="row" href={messageHref(peer ? peer.id : groupKey(m.conversationId), m.seq)} data-testid="search-hit">
+                  <Avatar name={peer?.fullName ?? group?.name ?? ''} url={peer?.avatarUrl ?? group?.avatarUrl ?? null} />
                   <span className="row-body">
                     <span className="row-title">
-                      {peer.fullName}
+                      {peer?.fullName ?? group?.name}
                       <time className="row-time" dateTime={m.createdAt}>{formatWhen(m.createdAt)}</time>
                     </span>
                     <span className="row-sub">
                       <span className="snippet">
-                        {m.senderId === me ? 'You: ' : ''}
+                        {m.senderId === me ? 'You: ' : group ? `${contacts[m.senderId]?.fullName ?? 'Someone'}: ` : ''}
                         {snippet(m.text ?? '', words).map((part, i) => (part.match ? <mark key={i}>{part.text}</mark> : part.text))}
                       </span>
                     </span>

@@ -34,9 +34,9 @@ export function Messenger({ client }: { client: ChatClient }) {
         </a>
       </header>
       <ConnectionBanner connectivity={connectivity} />
-      <Sidebar client={client} selectedPeerId={route.kind === 'conversation' ? route.peerId : null} />
+      <Sidebar client={client} selectedKey={route.kind === 'conversation' ? route.key : null} />
       <main className="main">
-        {route.kind === 'conversation' && <ConversationView key={route.peerId} client={client} peerId={route.peerId} focusSeq={route.focusSeq} />}
+        {route.kind === 'conversation' && <ConversationView key={route.key} client={client} conversationKey={route.key} focusSeq={route.focusSeq} />}
         {route.kind === 'profile' && <ProfilePage client={client} />}
         {route.kind === 'home' && (
           <div className="empty-state">

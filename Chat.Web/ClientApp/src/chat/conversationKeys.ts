@@ -1,0 +1,27 @@
+import type { Conversation, Message } from '../api/types';
+
+/**
+ * How the client names a conversation everywhere (threads, read marks, the outbox, mute, the
+ * URL): a pair by the peer's id, as before groups; a group as "g:{groupId}". One key per
+ * conversation, whatever its kind, so every module keeps one map.
+ */
+export type ConversationKey = string;
+
+const groupPrefix = 'g:';
+
+export const groupKey = (groupId: string): ConversationKey => groupPrefix + groupId;
+
+/** The group's id, or null for a pair. */
+export const groupIdOf = (key: ConversationKey): string | null => (key.startsWith(groupPrefix) ? key.slice(groupPrefix.length) : null);
+
+export const keyOfConversation = (c: Conversation): ConversationKey => (c.kind === 'group' || !c.peer ? groupKey(c.id) : c.peer.id);
+
+/** The conversation a message belongs to, as seen by me. */
+export const keyOfMessage = (m: Message, me: string): ConversationKey =>
+  m.recipientId === null ? groupKey(m.conversationId) : m.senderId === me ? m.recipientId : m.senderId;
+
+/** The REST path of the conversation: its messages and read marks live under it. */
+export function conversationPath(key: ConversationKey): string {
+  const groupId = groupIdOf(key);
+  return groupId ? `/api/groups/${encodeURIComponent(groupId)}` : `/api/conversations/${encodeURIComponent(key)}`;
+}
