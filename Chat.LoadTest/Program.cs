@@ -47,7 +47,8 @@ return args.FirstOrDefault() switch
             0,
             TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "15"), invariant)),
             TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "3"), invariant)),
-            options.GetValueOrDefault("redis") ?? LocalRedis()),
+            options.GetValueOrDefault("redis") ?? LocalRedis(),
+            MongoConnectionString: options.GetValueOrDefault("mongo")),
         options.GetValueOrDefault("rates", "10").Split(',').Select(r => double.Parse(r, invariant)).ToList(),
         double.Parse(options.GetValueOrDefault("bound-ms", "100"), invariant)),
     "presence-crash" => await PresenceCrashScenario.RunAsync(
@@ -177,7 +178,7 @@ static int Usage()
     Console.Error.WriteLine("       Chat.LoadTest max-rate [--url URL] [--pairs N] [--bound-ms MS] [--from MSG_PER_S] [--max MSG_PER_S] [--refinements N] [--duration S] [--mongo CONNECTION_STRING]");
     Console.Error.WriteLine("       (--mongo: the cluster's database; verified messages are deleted during the run to keep the stand-in fast)");
     Console.Error.WriteLine("       Chat.LoadTest idle-connections [--url URL] [--connections N] [--hold SECONDS]   (local cluster only)");
-    Console.Error.WriteLine("       Chat.LoadTest group-fanout [--url URL] [--members N] [--groups N] [--rates MSG_PER_S,...] [--duration S] [--warmup S] [--bound-ms MS] [--redis HOST:PORT]");
+    Console.Error.WriteLine("       Chat.LoadTest group-fanout [--url URL] [--members N] [--groups N] [--rates MSG_PER_S,...] [--duration S] [--warmup S] [--bound-ms MS] [--redis HOST:PORT] [--mongo CONNECTION_STRING]");
     Console.Error.WriteLine("       Chat.LoadTest presence-crash [--url URL] [--kills N]   (kills API replicas: local cluster only)");
     Console.Error.WriteLine("       Chat.LoadTest chaos [--url URL] [--pairs N] [--rate-per-user MSG_PER_S] [--before S] [--after S] [--faults mongo-freeze,redis-freeze,replica-stop,replica-kill]   (local cluster only)");
     return 2;

@@ -9,8 +9,16 @@ using Microsoft.AspNetCore.SignalR.Client;
 
 namespace Chat.LoadTest.Chaos;
 
+/// <summary>A conversation as a chaos peer talks in it: a pair (the peer's id) or a group (its id).</summary>
+public sealed record ChaosConversation(string Path, string HubMethod, string TargetId)
+{
+    public static ChaosConversation Pair(string peerId) => new($"/api/conversations/{peerId}", "SendMessage", peerId);
+
+    public static ChaosConversation Group(string groupId) => new($"/api/groups/{groupId}", "SendGroupMessage", groupId);
+}
+
 /// <summary>
-/// One user of a chaos run, behaving as the web client does: a hub connection through the web
+/// One user of a chaos run, in one conversation (a pair or a group), behaving as the web client does: a hub connection through the web
 /// front that comes back by itself (forever), a catch-up by seq after every return, and sends
 /// that are retried under the same clientMessageId until the server acknowledges them
 /// (alternately over the hub and REST). It keeps what it sent and what it received, and how.
@@ -30,11 +38,11 @@ public sealed class ChaosPeer : IAsyncDisposable
     private long _sends;
     private long _reconnectedAt = -1;
 
-    private ChaosPeer(Uri url, ChatSession session, string peerId, ChaosCounters counters)
+    private ChaosPeer(Uri url, ChatSession session, ChaosConversation conversation, ChaosCounters counters)
     {
         _url = url;
         Session = session;
-        PeerId = peerId;
+        Conversation = conversation;
         _counters = counters;
         _http = session.Http(url);
         _hub = new HubConnectionBuilder()
@@ -52,7 +60,7 @@ public sealed class ChaosPeer : IAsyncDisposable
     }
 
     public ChatSession Session { get; }
-    public string PeerId { get; }
+    public ChaosConversation Conversation { get; }
     public bool Live => _hub.State == HubConnectionState.Connected;
 
     /// <summary>When the connection last came back (Stopwatch timestamp), or -1 if it never dropped.</summary>
@@ -61,9 +69,9 @@ public sealed class ChaosPeer : IAsyncDisposable
     public IReadOnlyCollection<SentMessage> Sent => _sent;
     public IReadOnlyDictionary<string, ReceivedMessage> Received => _received;
 
-    public static async Task<ChaosPeer> ConnectAsync(Uri url, ChatSession session, string peerId, ChaosCounters counters)
+    public static async Task<ChaosPeer> ConnectAsync(Uri url, ChatSession session, ChaosConversation conversation, ChaosCounters counters)
     {
-        var peer = new ChaosPeer(url, session, peerId, counters);
+        var peer = new ChaosPeer(url, session, conversation, counters);
         await peer._hub.StartAsync();
         return peer;
     }
@@ -103,7 +111,7 @@ public sealed class ChaosPeer : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            return await _hub.InvokeAsync<JsonElement>("SendMessage", PeerId, new { clientMessageId, text = $"chaos {clientMessageId}" });
+            return await _hub.InvokeAsync<JsonElement>(Conversation.HubMethod, Conversation.TargetId, new { clientMessageId, text = $"chaos {clientMessageId}" });
         }
         catch (HubException ex)
         {
@@ -123,7 +131,7 @@ public sealed class ChaosPeer : IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await _http.PostAsJsonAsync($"/api/conversations/{PeerId}/messages",
+            using var response = await _http.PostAsJsonAsync($"{Conversation.Path}/messages",
                 new { clientMessageId, text = $"chaos {clientMessageId}" });
             _counters.Status((int)response.StatusCode);
             if (response.IsSuccessStatusCode) return await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -146,7 +154,7 @@ public sealed class ChaosPeer : IAsyncDisposable
             while (true)
             {
                 var after = ContiguousEnd();
-                using var response = await _http.GetAsync($"/api/conversations/{PeerId}/messages?after={after}&limit=200");
+                using var response = await _http.GetAsync($"{Conversation.Path}/messages?after={after}&limit=200");
                 _counters.Status((int)response.StatusCode);
                 if (!response.IsSuccessStatusCode) throw new HttpRequestException($"catch-up: {(int)response.StatusCode}");
                 var page = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -167,7 +175,7 @@ public sealed class ChaosPeer : IAsyncDisposable
         long after = 0;
         while (true)
         {
-            var page = await _http.GetFromJsonAsync<JsonElement>($"/api/conversations/{PeerId}/messages?after={after}&limit=200");
+            var page = await _http.GetFromJsonAsync<JsonElement>($"{Conversation.Path}/messages?after={after}&limit=200");
             var items = page.GetProperty("items").EnumerateArray().ToList();
             all.AddRange(items);
             if (!page.GetProperty("hasMore").GetBoolean() || items.Count == 0) return all;

@@ -1,33 +1,49 @@
 using System.Diagnostics;
+using System.Net.Http.Json;
 using Chat.LoadTest.Clients;
 
 namespace Chat.LoadTest.Chaos;
 
 /// <summary>
-/// Pairs of users talking both ways at a steady rate while something fails, and afterwards the
-/// verdict on the promise: every acknowledged message stored once, in order, without a gap in
-/// seq, and held by its recipient once (pushed live, or recovered by catch-up).
+/// Pairs of users talking both ways, and a group whose members all talk, at a steady rate while
+/// something fails, and afterwards the verdict on the promise: every acknowledged message
+/// stored once, in order, without a gap in seq, and held once by every recipient (the peer, or
+/// every other member of the group), pushed live or recovered by catch-up.
 /// </summary>
 public sealed class ChaosTraffic : IAsyncDisposable
 {
     private readonly List<(ChaosPeer A, ChaosPeer B)> _pairs = [];
+    private readonly List<ChaosPeer> _group = [];
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _senders = [];
 
     public ChaosCounters Counters { get; } = new();
 
-    public IEnumerable<ChaosPeer> Peers => _pairs.SelectMany(p => new[] { p.A, p.B });
+    public IEnumerable<ChaosPeer> Peers => _pairs.SelectMany(p => new[] { p.A, p.B }).Concat(_group);
 
-    /// <summary>Signs up <paramref name="pairs"/> pairs through the web front and connects each user.</summary>
-    public static async Task<ChaosTraffic> ConnectAsync(Uri url, int pairs, string run)
+    /// <summary>
+    /// Signs up <paramref name="pairs"/> pairs and a group of <paramref name="groupMembers"/>
+    /// (none for 0) through the web front and connects each user.
+    /// </summary>
+    public static async Task<ChaosTraffic> ConnectAsync(Uri url, int pairs, string run, int groupMembers = 3)
     {
         var traffic = new ChaosTraffic();
         for (var i = 0; i < pairs; i++)
         {
             var a = await ChatSession.SignUpAsync(url, $"chaos-{run}-{i}-a");
             var b = await ChatSession.SignUpAsync(url, $"chaos-{run}-{i}-b");
-            traffic._pairs.Add((await ChaosPeer.ConnectAsync(url, a, b.UserId, traffic.Counters),
-                await ChaosPeer.ConnectAsync(url, b, a.UserId, traffic.Counters)));
+            traffic._pairs.Add((await ChaosPeer.ConnectAsync(url, a, ChaosConversation.Pair(b.UserId), traffic.Counters),
+                await ChaosPeer.ConnectAsync(url, b, ChaosConversation.Pair(a.UserId), traffic.Counters)));
+        }
+        if (groupMembers > 0)
+        {
+            var members = new List<ChatSession>();
+            for (var i = 0; i < groupMembers; i++) members.Add(await ChatSession.SignUpAsync(url, $"chaos-{run}-g{i}"));
+            using var owner = members[0].Http(url);
+            using var created = await owner.PostAsJsonAsync("/api/groups", new { name = $"chaos {run}", memberIds = members.Skip(1).Select(m => m.UserId).ToArray() });
+            created.EnsureSuccessStatusCode();
+            var groupId = (await created.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>()).GetProperty("id").GetString()!;
+            foreach (var member in members) traffic._group.Add(await ChaosPeer.ConnectAsync(url, member, ChaosConversation.Group(groupId), traffic.Counters));
         }
         return traffic;
     }
@@ -108,7 +124,47 @@ public sealed class ChaosTraffic : IAsyncDisposable
                     .GroupBy(m => m.ClientMessageId).Count(g => g.Count() > 1);
             }
         }
+        if (_group.Count > 0)
+        {
+            var counts = await SettleGroupAsync();
+            (acknowledged, live, caughtUp, lost, duplicated, outOfOrder, gaps) = (acknowledged + counts.Acknowledged, live + counts.Live,
+                caughtUp + counts.CaughtUp, lost + counts.Lost, duplicated + counts.Duplicated, outOfOrder + counts.OutOfOrder, gaps + counts.Gaps);
+        }
         return new ChaosVerdict(acknowledged, live, caughtUp, lost, duplicated, outOfOrder + gaps, timeToLive, Counters);
+    }
+
+    // The group: stored once and gap-free from seq 1 (its events first), and every member's message
+    // held once by each of the others.
+    private async Task<(long Acknowledged, long Live, long CaughtUp, long Lost, long Duplicated, long OutOfOrder, long Gaps)> SettleGroupAsync()
+    {
+        long acknowledged = 0, live = 0, caughtUp = 0, lost = 0, duplicated = 0, outOfOrder = 0;
+        var stored = await _group[0].StoredHistoryAsync();
+        var seqs = stored.Select(m => m.GetProperty("seq").GetInt64()).ToList();
+        long gaps = seqs.Where((seq, i) => seq != i + 1).Count();
+        var storedIds = stored.Select(m => m.GetProperty("id").GetString()!).ToList();
+        duplicated += stored.GroupBy(m => (m.GetProperty("senderId").GetString(), m.GetProperty("clientMessageId").GetString())).Count(g => g.Count() > 1);
+        foreach (var sender in _group)
+        {
+            var sent = sender.Sent.ToList();
+            acknowledged += sent.Count;
+            outOfOrder += sent.Zip(sent.Skip(1)).Count(p => p.Second.Seq <= p.First.Seq);
+            foreach (var recipient in _group.Where(m => m != sender))
+            {
+                foreach (var message in sent)
+                {
+                    if (!storedIds.Contains(message.MessageId) || !recipient.Received.TryGetValue(message.MessageId, out var held))
+                    {
+                        lost++;
+                        continue;
+                    }
+                    if (held.Live) live++;
+                    else caughtUp++;
+                }
+                duplicated += recipient.Received.Values.Where(m => m.SenderId == sender.Session.UserId)
+                    .GroupBy(m => m.ClientMessageId).Count(g => g.Count() > 1);
+            }
+        }
+        return (acknowledged, live, caughtUp, lost, duplicated, outOfOrder, gaps);
     }
 
     public async ValueTask DisposeAsync()

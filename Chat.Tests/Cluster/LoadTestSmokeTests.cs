@@ -19,4 +19,19 @@ public class LoadTestSmokeTests(ClusterFixture cluster)
         Assert.Equal(report.Sent, report.Delivery.Count);
         Assert.Equal(report.Sent, report.Ack.Count);
     }
+
+    [Fact]
+    public async Task A_short_group_fanout_run_delivers_every_message_to_every_member_exactly_once()
+    {
+        var members = ClusterFixture.GroupMaxMembers;
+        await using var crowd = await GroupFanoutScenario.Crowd.ConnectAsync(cluster.WebEndpoint, members, groups: 1);
+        var options = new GroupFanoutScenario.Options(cluster.WebEndpoint, members, Groups: 1, Rate: 10,
+            Duration: TimeSpan.FromSeconds(3), Warmup: TimeSpan.FromSeconds(1), MeasureCpu: false);
+
+        var report = await GroupFanoutScenario.RunAsync(crowd, options);
+
+        Assert.InRange(report.Sent, 20, 40);
+        Assert.Equal((0L, 0L, 0L, 0L, (long?)0), (report.Errors, report.Lost, report.Duplicates, report.OutOfOrder, report.HistoryGaps));
+        Assert.Equal(report.Sent * members, report.Delivery.Count); // every member, the sender's own devices too
+    }
 }
