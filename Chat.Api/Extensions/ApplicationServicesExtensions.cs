@@ -89,6 +89,8 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<MessageStore>();
         services.AddSingleton(new MongoIndexes.Definition(MessageStore.CreateIndexesAsync));
         services.AddSingleton<MessagingTelemetry>();
+        services.AddSingleton<GroupSeqHints>();
+        services.AddHostedService(provider => provider.GetRequiredService<GroupSeqHints>());
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageWriter>());
         services.AddSingleton<PeerCheck>();

@@ -6,6 +6,8 @@ namespace Chat.Api.Messaging;
 /// <summary>The <c>messages</c> and <c>conversations</c> collections.</summary>
 public sealed class MessageStore(IMongoDatabase database)
 {
+    public const string ConversationSeqIndex = "conversation_seq";
+
     private readonly IMongoCollection<MessageDocument> _messages = database.GetCollection<MessageDocument>("messages");
     private readonly IMongoCollection<ConversationDocument> _conversations = database.GetCollection<ConversationDocument>("conversations");
     private static readonly FilterDefinitionBuilder<MessageDocument> M = Builders<MessageDocument>.Filter;
@@ -19,7 +21,7 @@ public sealed class MessageStore(IMongoDatabase database)
             // History pages and catch-up are range scans on this index, the same cost at any depth;
             // unique, so two writers can never share a seq.
             new(messageKeys.Ascending(m => m.ConversationId).Ascending(m => m.Seq),
-                new CreateIndexOptions { Unique = true, Name = "conversation_seq" }),
+                new CreateIndexOptions { Unique = true, Name = ConversationSeqIndex }),
             // A retried send finds the original instead of storing a second copy.
             new(messageKeys.Ascending(m => m.SenderId).Ascending(m => m.ClientMessageId),
                 new CreateIndexOptions { Unique = true, Name = "sender_clientMessageId" }),

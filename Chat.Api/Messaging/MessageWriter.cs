@@ -14,8 +14,10 @@ namespace Chat.Api.Messaging;
 /// <para>
 /// The replica remembers each conversation's last seq (read from the store once) instead of
 /// asking before every insert; the unique (conversation, seq) index stays the judge. When another
-/// replica took a seq first, the insert is refused, the last seq read again and the message
-/// inserted at the next one. Messages are inserted in arrival order, one batch at a time, each
+/// replica took a seq first, the insert is refused, the last seq read again and the batch
+/// inserted at the next ones; a group, written from several replicas at once, also hears the
+/// seqs the others stored (<see cref="GroupSeqHints"/>), so that this is rare. Messages are
+/// inserted in arrival order, one batch at a time, each
 /// at (last seq + 1) of what is stored, so seqs become visible in order and without gaps: a
 /// reader who has seen seq n has seen every seq below. A repeated clientMessageId is refused by
 /// its own unique index and answered with the original (Duplicate). A send is acknowledged once
@@ -33,9 +35,13 @@ namespace Chat.Api.Messaging;
 /// changes no answer.
 /// </para>
 /// </summary>
-public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemetry, TimeProvider time, ILogger<MessageWriter> logger) : BackgroundService
+public sealed class MessageWriter(
+    MessageStore store, MessagingTelemetry telemetry, TimeProvider time, ILogger<MessageWriter> logger, GroupSeqHints? hints = null) : BackgroundService
 {
     private const int MaxBatch = 256;
+    // Seq conflicts answered by reading the last seqs again and retrying the batch, before the
+    // slower one-at-a-time path takes over.
+    private const int MaxSeqRetries = 8;
     private const int MaxWaiting = 8192;
     // Forgotten all at once past this many conversations (then read again one by one): bounded
     // memory without bookkeeping; a conversation's last seq costs one indexed read.
@@ -178,29 +184,40 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
     {
         await RecallLastSeqsAsync(batch.Select(p => p.Draft.ConversationId), cancellationToken);
 
-        var next = new Dictionary<string, long>();
-        foreach (var pending in batch)
+        var stored = new List<PendingMessage>();
+        var remaining = batch;
+        var refused = new List<PendingMessage>();
+        for (var attempt = 0; remaining.Count > 0; attempt++)
         {
-            var conversationId = pending.Draft.ConversationId;
-            var seq = (next.TryGetValue(conversationId, out var previous) ? previous : _lastSeqs[conversationId]) + 1;
-            next[conversationId] = seq;
-            pending.Message = pending.Draft with { Seq = seq };
-        }
-
-        List<PendingMessage> stored;
-        List<PendingMessage> refused;
-        try
-        {
-            await store.InsertAsync(batch.Select(p => p.Message).ToList(), cancellationToken);
-            (stored, refused) = (batch, []);
-        }
-        catch (MongoException ex) when (ex.IsDuplicateKey())
-        {
-            // A seq taken by another replica, or a clientMessageId sent before. mongod keeps the
-            // messages before the refused one, the stand-in none: ask which.
-            var kept = await store.StoredOfAsync(batch.Select(p => p.Message.Id), cancellationToken);
-            stored = batch.Where(p => kept.Contains(p.Message.Id)).ToList();
-            refused = batch.Where(p => !kept.Contains(p.Message.Id)).ToList();
+            AssignSeqs(remaining);
+            try
+            {
+                await store.InsertAsync(remaining.Select(p => p.Message).ToList(), cancellationToken);
+                stored.AddRange(remaining);
+                remaining = [];
+            }
+            catch (MongoException ex) when (ex.IsDuplicateKey())
+            {
+                // mongod keeps the messages before the refused one, the stand-in none: ask which.
+                // Only seqs taken by another replica (a busy group written from several at once):
+                // read the last seqs again with it and insert the rest at once at the next ones.
+                var seqsOnly = ex.IsDuplicateOn(MessageStore.ConversationSeqIndex) && attempt < MaxSeqRetries;
+                var kept = store.StoredOfAsync(remaining.Select(p => p.Message.Id), cancellationToken);
+                var relearned = seqsOnly ? RelearnLastSeqsAsync(remaining, cancellationToken) : Task.CompletedTask;
+                var keptIds = await kept;
+                await relearned;
+                stored.AddRange(remaining.Where(p => keptIds.Contains(p.Message.Id)));
+                remaining = remaining.Where(p => !keptIds.Contains(p.Message.Id)).ToList();
+                foreach (var pending in stored) Remember(pending.Message);
+                if (seqsOnly)
+                {
+                    telemetry.SeqConflicts.Add(1);
+                    continue;
+                }
+                // A clientMessageId sent before (or too many conflicts): one at a time below.
+                refused = remaining;
+                remaining = [];
+            }
         }
         foreach (var pending in stored) Remember(pending.Message);
 
@@ -251,6 +268,30 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
         }
     }
 
+    // Each message at its conversation's next seq, in arrival order; where another replica
+    // announced a later seq (a group), after that one.
+    private void AssignSeqs(List<PendingMessage> batch)
+    {
+        var next = new Dictionary<string, long>();
+        foreach (var pending in batch)
+        {
+            var conversationId = pending.Draft.ConversationId;
+            if (!next.TryGetValue(conversationId, out var previous))
+            {
+                previous = Math.Max(_lastSeqs[conversationId], hints?.Heard(conversationId) ?? 0);
+            }
+            next[conversationId] = previous + 1;
+            pending.Message = pending.Draft with { Seq = previous + 1 };
+        }
+    }
+
+    private async Task RelearnLastSeqsAsync(IEnumerable<PendingMessage> refused, CancellationToken cancellationToken)
+    {
+        var conversations = refused.Select(p => p.Draft.ConversationId).Distinct().ToList();
+        var lastSeqs = await Task.WhenAll(conversations.Select(id => store.LastSeqAsync(id, cancellationToken)));
+        for (var i = 0; i < conversations.Count; i++) _lastSeqs[conversations[i]] = Math.Max(_lastSeqs[conversations[i]], lastSeqs[i]);
+    }
+
     private async Task RecallLastSeqsAsync(IEnumerable<string> conversationIds, CancellationToken cancellationToken)
     {
         if (_lastSeqs.Count > MaxRemembered)
@@ -266,7 +307,10 @@ public sealed class MessageWriter(MessageStore store, MessagingTelemetry telemet
 
     private void Remember(MessageDocument message)
     {
-        if (message.Seq > _lastSeqs.GetValueOrDefault(message.ConversationId)) _lastSeqs[message.ConversationId] = message.Seq;
+        if (message.Seq <= _lastSeqs.GetValueOrDefault(message.ConversationId)) return;
+        _lastSeqs[message.ConversationId] = message.Seq;
+        // A group is written from several replicas at once: they learn of this seq at once.
+        if (message.RecipientId is null) hints?.Announce(message.ConversationId, message.Seq);
     }
 
     // One span per write, under the first send's trace and linked to the others', so each send's

@@ -24,10 +24,10 @@ public sealed class MessageWriterTests : IAsyncLifetime
     // Commands the test's client sent, by name (the writers' only way to the database).
     private readonly ConcurrentDictionary<string, int> _commands = new();
 
-    private async Task<MessageWriter> StartWriterAsync()
+    private async Task<MessageWriter> StartWriterAsync(GroupSeqHints? hints = null)
     {
         var writer = new MessageWriter(new MessageStore(_database), new MessagingTelemetry(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()),
-            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<MessageWriter>.Instance);
+            TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<MessageWriter>.Instance, hints);
         await writer.StartAsync(default);
         _writers.Add(writer);
         return writer;
@@ -141,6 +141,37 @@ public sealed class MessageWriterTests : IAsyncLifetime
         await SummariesWrittenAsync();
         var conversation = _database.GetCollection<ConversationDocument>("conversations").Find(FilterDefinition<ConversationDocument>.Empty).Single();
         Assert.Equal(202, conversation.LastSeq);
+    }
+
+    [Fact]
+    public async Task Two_replicas_writing_one_group_at_once_hear_each_others_seqs_and_never_share_or_skip_one()
+    {
+        await using var redis = await RedisClusterProcess.StartAsync();
+        var hints = new List<GroupSeqHints>();
+        foreach (var _ in new[] { 1, 2 })
+        {
+            var hint = new GroupSeqHints(await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString),
+                Microsoft.Extensions.Logging.Abstractions.NullLogger<GroupSeqHints>.Instance);
+            await hint.StartAsync(default);
+            hints.Add(hint);
+        }
+        var one = await StartWriterAsync(hints[0]);
+        var two = await StartWriterAsync(hints[1]);
+        var groupId = ObjectId.GenerateNewId().ToString();
+        MessageDocument InGroup(string from) => Draft(from, "x") with { ConversationId = groupId, RecipientId = null };
+
+        // Both write at once, as a busy group's members on two replicas do.
+        var results = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => (i % 2 == 0 ? one : two).AppendAsync(InGroup($"m{i % 7}"), default)));
+
+        Assert.All(results, r => Assert.False(r.Duplicate));
+        var stored = Stored();
+        Assert.Equal(200, stored.Count);
+        AssertGapFree(stored);
+        // Each replica heard the other's seqs: the next insert starts after them.
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (hints.Any(h => h.Heard(groupId) < 199) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.All(hints, h => Assert.InRange(h.Heard(groupId), 199, 200));
+        foreach (var hint in hints) await hint.StopAsync(default);
     }
 
     [Fact]

@@ -18,6 +18,10 @@ public static class MongoErrors
         _ => false,
     };
 
+    /// <summary>A duplicate key refused by this index (its name is in the error, from mongod and the stand-in alike).</summary>
+    public static bool IsDuplicateOn(this MongoException exception, string index) =>
+        exception.IsDuplicateKey() && exception.Message.Contains($"index: {index} ", StringComparison.Ordinal);
+
     /// <summary>Inserts the document; false when a unique index refused it (it, or its twin, is already there).</summary>
     public static async Task<bool> TryInsertOneAsync<T>(this IMongoCollection<T> collection, T document, CancellationToken cancellationToken)
     {
