@@ -19,7 +19,7 @@ namespace Chat.LoadTest.Scenarios;
 /// </summary>
 public static class GroupFanoutScenario
 {
-    /// <param name="MongoConnectionString">When given, messages every member has received are deleted during the run (the stand-in slows
+    /// <param name="MongoConnectionString">When given, acknowledged messages are deleted during the run (the stand-in slows
     /// with a collection's size; see VerifiedMessagePruner), and the history check, which needs them, is skipped.</param>
     public sealed record Options(Uri Url, int Members, int Groups, double Rate, TimeSpan Duration, TimeSpan Warmup,
         string? Redis = null, bool MeasureCpu = true, string? MongoConnectionString = null);
@@ -110,9 +110,9 @@ public static class GroupFanoutScenario
             if (sent.Measured) Deliveries.Add(Stopwatch.GetElapsedTime(sent.SentAt, now));
         }
 
-        /// <summary>Per group, the highest seq every member has received (what may be pruned below).</summary>
-        internal IReadOnlyDictionary<string, long> ReceivedByAll() => Groups.ToDictionary(g => g.Id,
-            g => g.Members.Min(m => m.LastSeqBySender.Values.DefaultIfEmpty(0).Max()));
+        // Per group, the highest seq acknowledged: what may be pruned below (the checks use the
+        // pushes, which carry the messages; the highest stays, the server stores the next after it).
+        internal ConcurrentDictionary<string, long> HighestAcked { get; } = new();
 
         public async ValueTask DisposeAsync()
         {
@@ -135,7 +135,7 @@ public static class GroupFanoutScenario
         var acks = new ConcurrentBag<TimeSpan>();
         long errors = 0, measuredSends = 0, deliveriesAtStart = 0;
 
-        await using var pruner = options.MongoConnectionString is null ? null : new Storage.VerifiedMessagePruner(options.MongoConnectionString, crowd.ReceivedByAll);
+        await using var pruner = options.MongoConnectionString is null ? null : new Storage.VerifiedMessagePruner(options.MongoConnectionString, () => crowd.HighestAcked);
         var senders = crowd.Groups.SelectMany(g => g.Members.Select(m => (Group: g, Member: m))).ToList();
         var interval = TimeSpan.FromSeconds(senders.Count / options.Rate); // each member sends at rate / members
         var total = options.Warmup + options.Duration;
@@ -178,6 +178,7 @@ public static class GroupFanoutScenario
                     {
                         var message = await response.Content.ReadFromJsonAsync<Pushed>();
                         acked[clientMessageId] = (sender.Group.Id, message!.Id, message.Seq);
+                        crowd.HighestAcked.AddOrUpdate(sender.Group.Id, message.Seq, (_, known) => Math.Max(known, message.Seq));
                         if (measured) acks.Add(Stopwatch.GetElapsedTime(sentAt));
                     }
                 }
