@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Chat.Api.Contracts;
+using Chat.Api.Infrastructure;
 using Chat.Api.Messaging;
 using Chat.Api.Realtime;
 using StackExchange.Redis;
@@ -41,7 +42,6 @@ public sealed class GroupMembers(GroupStore store, GroupConnections connections,
 {
     private static readonly RedisChannel Changes = RedisChannel.Literal("chat:group-members");
     private static readonly TimeSpan KeptFor = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan SubscribeRetry = TimeSpan.FromSeconds(2);
     private const int MaxKept = 10_000;
 
     private readonly ConcurrentDictionary<string, (GroupSnapshot Snapshot, long ReadAt)> _kept = new();
@@ -106,7 +106,7 @@ public sealed class GroupMembers(GroupStore store, GroupConnections connections,
             try
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(connectionAborted);
-                deadline.CancelAfter(Infrastructure.DependencyFailures.RequestTimeout);
+                deadline.CancelAfter(DependencyFailures.RequestTimeout);
                 var memberships = await store.MembershipsOfAsync(userId, deadline.Token);
                 await connections.JoinAsync(connectionId, memberships.Where(m => m.IsIn).Select(m => m.GroupId));
                 return;
@@ -137,23 +137,12 @@ public sealed class GroupMembers(GroupStore store, GroupConnections connections,
 
     // Notices are handled in the order they came (one queue), removals before the messages
     // published after them.
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RedisSubscriptions.SubscribeWhenRedisAnswersAsync(async () =>
         {
-            try
-            {
-                var queue = await redis.GetSubscriber().SubscribeAsync(Changes);
-                queue.OnMessage(message => HandleAsync(message.Message!));
-                return;
-            }
-            catch (RedisException ex)
-            {
-                logger.LogWarning(ex, "Could not subscribe to {Channel} yet; retrying.", Changes);
-                await Task.Delay(SubscribeRetry, stoppingToken);
-            }
-        }
-    }
+            var queue = await redis.GetSubscriber().SubscribeAsync(Changes);
+            queue.OnMessage(message => HandleAsync(message.Message!));
+        }, Changes, logger, stoppingToken);
 
     private async Task HandleAsync(string notice)
     {

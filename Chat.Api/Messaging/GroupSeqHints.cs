@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Chat.Api.Infrastructure;
 using StackExchange.Redis;
 
 namespace Chat.Api.Messaging;
@@ -15,7 +16,6 @@ namespace Chat.Api.Messaging;
 public sealed class GroupSeqHints(IConnectionMultiplexer redis, ILogger<GroupSeqHints> logger) : BackgroundService
 {
     private static readonly RedisChannel Channel = RedisChannel.Literal("chat:group-seqs");
-    private static readonly TimeSpan SubscribeRetry = TimeSpan.FromSeconds(2);
     private const int MaxRemembered = 100_000;
     private readonly ConcurrentDictionary<string, long> _heard = new();
 
@@ -26,22 +26,9 @@ public sealed class GroupSeqHints(IConnectionMultiplexer redis, ILogger<GroupSeq
     public void Announce(string conversationId, long seq) =>
         redis.GetSubscriber().Publish(Channel, $"{conversationId} {seq.ToString(CultureInfo.InvariantCulture)}", CommandFlags.FireAndForget);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await redis.GetSubscriber().SubscribeAsync(Channel, (_, message) => Hear(message!));
-                return;
-            }
-            catch (RedisException ex)
-            {
-                logger.LogWarning(ex, "Could not subscribe to {Channel} yet; retrying.", Channel);
-                await Task.Delay(SubscribeRetry, stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RedisSubscriptions.SubscribeWhenRedisAnswersAsync(
+            () => redis.GetSubscriber().SubscribeAsync(Channel, (_, message) => Hear(message!)), Channel, logger, stoppingToken);
 
     private void Hear(string message)
     {

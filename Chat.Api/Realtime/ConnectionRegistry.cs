@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using Chat.Api.Infrastructure;
 using StackExchange.Redis;
 
 namespace Chat.Api.Realtime;
@@ -15,31 +16,16 @@ public sealed class ConnectionRegistry(IConnectionMultiplexer redis, IHostApplic
     private static readonly RedisChannel SessionsEnded = RedisChannel.Literal("chat:sessions-ended");
     private const string UserPrefix = "user:";
     private const string SessionPrefix = "session:";
-    private static readonly TimeSpan SubscribeRetry = TimeSpan.FromSeconds(2);
     private readonly ConcurrentDictionary<string, (string UserId, string? SessionId, HubCallerContext Context)> _connections = new();
 
-    // Subscribes in the background, retrying until Redis answers: a replica starts (and reports
-    // unhealthy) while Redis is late, instead of failing at boot. Once subscribed, the multiplexer
-    // restores the subscription by itself after a reconnect.
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // A graceful stop (SIGTERM, a scale-in, a deploy): the server takes no new connections,
         // and the open ones are closed now rather than when the shutdown times out, so their
         // clients reconnect to another replica at once (and catch up); requests in flight finish.
         lifetime.ApplicationStopping.Register(CloseAllLocal);
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await redis.GetSubscriber().SubscribeAsync(SessionsEnded, (_, ended) => CloseLocal(ended!));
-                return;
-            }
-            catch (RedisException ex)
-            {
-                logger.LogWarning(ex, "Could not subscribe to {Channel} yet; retrying.", SessionsEnded);
-                await Task.Delay(SubscribeRetry, stoppingToken);
-            }
-        }
+        return RedisSubscriptions.SubscribeWhenRedisAnswersAsync(
+            () => redis.GetSubscriber().SubscribeAsync(SessionsEnded, (_, ended) => CloseLocal(ended!)), SessionsEnded, logger, stoppingToken);
     }
 
     private void CloseAllLocal()

@@ -93,78 +93,52 @@ public sealed class ChaosTraffic : IAsyncDisposable
         await Task.Delay(TimeSpan.FromSeconds(1)); // the last pushes in flight
         foreach (var peer in Peers) await peer.CatchUpAsync();
 
-        long acknowledged = 0, live = 0, caughtUp = 0, lost = 0, duplicated = 0, outOfOrder = 0, gaps = 0;
-        foreach (var (a, b) in _pairs)
-        {
-            var stored = await a.StoredHistoryAsync();
-            var seqs = stored.Select(m => m.GetProperty("seq").GetInt64()).ToList();
-            gaps += seqs.Where((seq, i) => seq != i + 1).Count();
-            var storedByClientId = stored.GroupBy(m => (m.GetProperty("senderId").GetString(), m.GetProperty("clientMessageId").GetString())).ToList();
-            duplicated += storedByClientId.Count(g => g.Count() > 1);
-
-            foreach (var (sender, recipient) in new[] { (a, b), (b, a) })
-            {
-                var sent = sender.Sent.ToList();
-                acknowledged += sent.Count;
-                // One sender's messages were sent one after another: their seqs must rise in that order.
-                outOfOrder += sent.Zip(sent.Skip(1)).Count(p => p.Second.Seq <= p.First.Seq);
-                foreach (var message in sent)
-                {
-                    var storedCopies = storedByClientId.FirstOrDefault(g => g.Key == (sender.Session.UserId, message.ClientMessageId))?.Count() ?? 0;
-                    if (storedCopies == 0 || !recipient.Received.TryGetValue(message.MessageId, out var held))
-                    {
-                        lost++;
-                        continue;
-                    }
-                    if (held.Live) live++;
-                    else caughtUp++;
-                }
-                // The recipient must not hold two messages for one send.
-                duplicated += recipient.Received.Values.Where(m => m.SenderId == sender.Session.UserId)
-                    .GroupBy(m => m.ClientMessageId).Count(g => g.Count() > 1);
-            }
-        }
-        if (_group.Count > 0)
-        {
-            var counts = await SettleGroupAsync();
-            (acknowledged, live, caughtUp, lost, duplicated, outOfOrder, gaps) = (acknowledged + counts.Acknowledged, live + counts.Live,
-                caughtUp + counts.CaughtUp, lost + counts.Lost, duplicated + counts.Duplicated, outOfOrder + counts.OutOfOrder, gaps + counts.Gaps);
-        }
-        return new ChaosVerdict(acknowledged, live, caughtUp, lost, duplicated, outOfOrder + gaps, timeToLive, Counters);
+        var tally = new Tally();
+        foreach (var (a, b) in _pairs) await tally.AddAsync([a, b]);
+        if (_group.Count > 0) await tally.AddAsync(_group);
+        return new ChaosVerdict(tally.Acknowledged, tally.Live, tally.CaughtUp, tally.Lost, tally.Duplicated, tally.OutOfOrder + tally.Gaps, timeToLive, Counters);
     }
 
-    // The group: stored once and gap-free from seq 1 (its events first), and every member's message
-    // held once by each of the others.
-    private async Task<(long Acknowledged, long Live, long CaughtUp, long Lost, long Duplicated, long OutOfOrder, long Gaps)> SettleGroupAsync()
+    // One conversation's verdict: stored once and gap-free from seq 1, and each participant's
+    // acknowledged messages held once by every other participant (live or by catch-up).
+    private sealed class Tally
     {
-        long acknowledged = 0, live = 0, caughtUp = 0, lost = 0, duplicated = 0, outOfOrder = 0;
-        var stored = await _group[0].StoredHistoryAsync();
-        var seqs = stored.Select(m => m.GetProperty("seq").GetInt64()).ToList();
-        long gaps = seqs.Where((seq, i) => seq != i + 1).Count();
-        var storedIds = stored.Select(m => m.GetProperty("id").GetString()!).ToList();
-        duplicated += stored.GroupBy(m => (m.GetProperty("senderId").GetString(), m.GetProperty("clientMessageId").GetString())).Count(g => g.Count() > 1);
-        foreach (var sender in _group)
+        public long Acknowledged, Live, CaughtUp, Lost, Duplicated, OutOfOrder, Gaps;
+
+        public async Task AddAsync(IReadOnlyList<ChaosPeer> participants)
         {
-            var sent = sender.Sent.ToList();
-            acknowledged += sent.Count;
-            outOfOrder += sent.Zip(sent.Skip(1)).Count(p => p.Second.Seq <= p.First.Seq);
-            foreach (var recipient in _group.Where(m => m != sender))
+            var stored = await participants[0].StoredHistoryAsync();
+            var seqs = stored.Select(m => m.GetProperty("seq").GetInt64()).ToList();
+            Gaps += seqs.Where((seq, i) => seq != i + 1).Count();
+            var storedByClientId = stored.GroupBy(m => (m.GetProperty("senderId").GetString(), m.GetProperty("clientMessageId").GetString()))
+                .ToDictionary(g => g.Key, g => g.Count());
+            Duplicated += storedByClientId.Values.Count(count => count > 1);
+
+            foreach (var sender in participants)
             {
-                foreach (var message in sent)
+                var sent = sender.Sent.ToList();
+                Acknowledged += sent.Count;
+                // One sender's messages were sent one after another: their seqs must rise in that order.
+                OutOfOrder += sent.Zip(sent.Skip(1)).Count(p => p.Second.Seq <= p.First.Seq);
+                foreach (var recipient in participants.Where(p => p != sender))
                 {
-                    if (!storedIds.Contains(message.MessageId) || !recipient.Received.TryGetValue(message.MessageId, out var held))
+                    foreach (var message in sent)
                     {
-                        lost++;
-                        continue;
+                        if (!storedByClientId.ContainsKey((sender.Session.UserId, message.ClientMessageId))
+                            || !recipient.Received.TryGetValue(message.MessageId, out var held))
+                        {
+                            Lost++;
+                            continue;
+                        }
+                        if (held.Live) Live++;
+                        else CaughtUp++;
                     }
-                    if (held.Live) live++;
-                    else caughtUp++;
+                    // The recipient must not hold two messages for one send.
+                    Duplicated += recipient.Received.Values.Where(m => m.SenderId == sender.Session.UserId)
+                        .GroupBy(m => m.ClientMessageId).Count(g => g.Count() > 1);
                 }
-                duplicated += recipient.Received.Values.Where(m => m.SenderId == sender.Session.UserId)
-                    .GroupBy(m => m.ClientMessageId).Count(g => g.Count() > 1);
             }
         }
-        return (acknowledged, live, caughtUp, lost, duplicated, outOfOrder, gaps);
     }
 
     public async ValueTask DisposeAsync()

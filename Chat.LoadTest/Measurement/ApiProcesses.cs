@@ -138,6 +138,20 @@ public static class ApiProcesses
         return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
     }));
 
+    /// <summary>
+    /// Of <paramref name="used"/> (the replicas' CPU over a run of <paramref name="elapsed"/>), what
+    /// was above idle: the idle CPU (health probes, telemetry export) is measured now, after the
+    /// run, when start-up work (JIT tiering) is over, and subtracted.
+    /// </summary>
+    public static async Task<TimeSpan> AboveIdleAsync(TimeSpan used, TimeSpan elapsed)
+    {
+        var idleWindow = TimeSpan.FromSeconds(5);
+        var idleStart = Cpu();
+        await Task.Delay(idleWindow);
+        var idlePerSecond = (Cpu() - idleStart) / idleWindow.TotalSeconds;
+        return used - idlePerSecond * elapsed.TotalSeconds;
+    }
+
     /// <summary>Resident memory (VmRSS from /proc/PID/status).</summary>
     public static long ResidentBytes() => (long)Sum("status", status =>
         long.Parse(status.Split('\n').First(l => l.StartsWith("VmRSS:")).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024.0);

@@ -215,11 +215,7 @@ public static class GroupFanoutScenario
         double? cpuPerDelivery = null, cpuPerMessage = null;
         if (options.MeasureCpu)
         {
-            var idleWindow = TimeSpan.FromSeconds(5);
-            var idleStart = ApiProcesses.Cpu();
-            await Task.Delay(idleWindow);
-            var idlePerSecond = (ApiProcesses.Cpu() - idleStart) / idleWindow.TotalSeconds;
-            var busy = (cpuUsed - idlePerSecond * elapsed.TotalSeconds).TotalMilliseconds;
+            var busy = (await ApiProcesses.AboveIdleAsync(cpuUsed, elapsed)).TotalMilliseconds;
             cpuPerDelivery = busy / Math.Max(measuredDeliveries, 1);
             cpuPerMessage = busy / Math.Max(measuredSends, 1);
         }

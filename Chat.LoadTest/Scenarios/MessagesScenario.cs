@@ -132,13 +132,7 @@ public static class MessagesScenario
         var measuredSends = ledger.Acks.Count;
         if (options.MeasureCpu)
         {
-            // The replicas' idle CPU (health probes, telemetry export), measured after the run when
-            // start-up work (JIT tiering) is over, subtracted from the run's.
-            var idleWindow = TimeSpan.FromSeconds(5);
-            var idleStart = ApiProcesses.Cpu();
-            await Task.Delay(idleWindow);
-            var idlePerSecond = (ApiProcesses.Cpu() - idleStart) / idleWindow.TotalSeconds;
-            cpuPerMessage = (cpuUsed - idlePerSecond * elapsed.TotalSeconds).TotalMilliseconds / Math.Max(measuredSends, 1);
+            cpuPerMessage = (await ApiProcesses.AboveIdleAsync(cpuUsed, elapsed)).TotalMilliseconds / Math.Max(measuredSends, 1);
         }
         if (pruner is not null) await pruner.PruneAsync();
         long? pruned = pruner is null ? null : pruner.Deleted - prunedBefore;

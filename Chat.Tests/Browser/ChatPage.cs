@@ -56,6 +56,26 @@ public sealed class ChatPage(IPage page)
         await Composer.PressAsync("Enter");
     }
 
+    /// <summary>
+    /// Notifications allowed and turned on in the profile, each one recorded in
+    /// <c>window.shown</c> (what the browser would show); back on the conversation list after.
+    /// </summary>
+    public async Task RecordNotificationsAsync()
+    {
+        await Page.Context.GrantPermissionsAsync(["notifications"]);
+        await Page.EvaluateAsync("""
+            () => {
+              window.shown = [];
+              const Real = window.Notification;
+              window.Notification = class extends Real { constructor(title, options) { super(title, options); window.shown.push({ title, body: options.body }); } };
+              Object.defineProperty(window.Notification, 'permission', { get: () => Real.permission });
+            }
+            """);
+        await Page.GotoAsync("/#/profile");
+        await Page.GetByLabel("Show a notification when a message arrives while I look elsewhere").CheckAsync();
+        await Page.GotoAsync("/#/");
+    }
+
     public async Task AttachAsync(string fileName, byte[] bytes, string mimeType)
     {
         await Page.GetByTestId("attach-input").SetInputFilesAsync(new FilePayload { Name = fileName, MimeType = mimeType, Buffer = bytes });

@@ -95,17 +95,7 @@ public sealed class GroupBrowserTests(ClusterFixture cluster, BrowserFixture bro
         var cat = await NewPersonAsync("Cat");
         var groupId = await ann.Api.NewGroupAsync("Book club", bob.Id, cat.Id);
         var page = bob.Page.Page;
-        await page.Context.GrantPermissionsAsync(["notifications"]);
-        await page.EvaluateAsync("""
-            () => {
-              window.shown = [];
-              const Real = window.Notification;
-              window.Notification = class extends Real { constructor(title, options) { super(title, options); window.shown.push({ title, body: options.body }); } };
-              Object.defineProperty(window.Notification, 'permission', { get: () => Real.permission });
-            }
-            """);
-        await page.GotoAsync("/#/profile");
-        await page.GetByLabel("Show a notification when a message arrives while I look elsewhere").CheckAsync();
+        await bob.Page.RecordNotificationsAsync();
         await page.GotoAsync($"/#/c/{Uri.EscapeDataString("g:" + groupId)}");
         await Group(bob.Page, "Book club").GetByRole(AriaRole.Button, new() { Name = "Mute" }).ClickAsync();
         await page.GotoAsync("/#/");

@@ -184,19 +184,7 @@ public sealed class MessengerFeaturesBrowserTests(ClusterFixture cluster, Browse
         var ann = await NewPersonAsync("Ann");
         var bob = await NewPersonAsync("Bob");
         var page = bob.Page.Page;
-        // Notifications allowed, and each one recorded (what the browser would show).
-        await page.Context.GrantPermissionsAsync(["notifications"]);
-        await page.EvaluateAsync("""
-            () => {
-              window.shown = [];
-              const Real = window.Notification;
-              window.Notification = class extends Real { constructor(title, options) { super(title, options); window.shown.push({ title, body: options.body }); } };
-              Object.defineProperty(window.Notification, 'permission', { get: () => Real.permission });
-            }
-            """);
-        await page.GotoAsync("/#/profile");
-        await page.GetByLabel("Show a notification when a message arrives while I look elsewhere").CheckAsync();
-        await page.GotoAsync("/#/"); // no conversation open
+        await bob.Page.RecordNotificationsAsync(); // no conversation open
 
         await SendAsync(ann, bob, "Are you there?");
         await Expect(page).ToHaveTitleAsync("(1) Chat");

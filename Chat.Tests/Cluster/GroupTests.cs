@@ -521,6 +521,28 @@ public class GroupTests(ClusterFixture cluster)
         await benLive.WaitForAsync<GroupMessageDto>("MessageReceived", m => m.Event is { Type: "renamed", Name: "New name" });
     }
 
+    [Fact]
+    public async Task An_admin_gives_the_group_a_public_photo_and_a_member_cannot()
+    {
+        using var ann = await NewPersonAsync("Ann Photo");
+        using var ben = await NewPersonAsync("Ben Photo");
+        var groupId = await ann.OnA.NewGroupAsync("Photo group", ben.Id);
+        static MultipartFormDataContent Photo() =>
+            new() { { new ByteArrayContent(TestImages.Jpeg()) { Headers = { ContentType = new("image/jpeg") } }, "file", "g.jpg" } };
+
+        using (var refused = await ben.OnB.Http.PutAsync($"/api/groups/{groupId}/avatar", Photo()))
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        }
+        using var set = await ann.OnB.Http.PutAsync($"/api/groups/{groupId}/avatar", Photo());
+        Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+        var info = await set.Content.ReadFromJsonAsync<GroupInfoDto>(ChatApiClient.Json);
+        using var anonymous = new HttpClient { BaseAddress = ReplicaA };
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync(info!.AvatarUrl)).StatusCode); // avatars are public
+        Assert.Equal(info.AvatarUrl, (await ben.OnA.GroupAsync(groupId)).Group!.Group.AvatarUrl);
+        Assert.Equal("avatar", (await ben.OnA.GroupHistoryAsync(groupId)).Page!.Items[^1].Event!.Type);
+    }
+
     private static string Describe(GroupEventDto? e) => e is null ? "" : $"{e.Type} {e.ActorId} [{string.Join(",", e.UserIds)}] {e.Name}";
 
     private sealed record SearchHitDto(GroupMessageDto Message, ContactDto? Peer, GroupInfoDto? Group);
