@@ -38,10 +38,7 @@ public static class ConversationsApi
         var started = Stopwatch.GetTimestamp();
         var (sent, error) = await sender.SendAsync(context.User.UserId(), ConversationRef.Pair(peerId), request, cancellationToken);
         if (error is not null) return error.ToProblem(context);
-        // The server's own share of the latency (validate, persist, push), for browsers' dev
-        // tools and the load-test tool.
-        context.Response.Headers["Server-Timing"] =
-            FormattableString.Invariant($"send;dur={Stopwatch.GetElapsedTime(started).TotalMilliseconds:F2}");
+        ServerTiming.Send(context, started);
         return sent!.Duplicate
             ? TypedResults.Ok(sent.Message)
             : TypedResults.Created($"/api/conversations/{peerId}/messages?after={sent.Message.Seq - 1}&limit=1", sent.Message);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chat.Api.Contracts;
 using Chat.Api.Groups;
 using Chat.Api.Identity;
@@ -95,8 +96,10 @@ public static class GroupsApi
     public static async Task<Results<Created<MessageResponse>, Ok<MessageResponse>, ProblemHttpResult>> Send(
         string id, SendMessageRequest request, HttpContext context, MessageSender sender, CancellationToken cancellationToken)
     {
+        var started = Stopwatch.GetTimestamp();
         var (sent, error) = await sender.SendAsync(context.User.UserId(), ConversationRef.Group(id), request, cancellationToken);
         if (error is not null) return error.ToProblem(context);
+        ServerTiming.Send(context, started);
         return sent!.Duplicate
             ? TypedResults.Ok(sent.Message)
             : TypedResults.Created($"/api/groups/{id}/messages?after={sent.Message.Seq - 1}&limit=1", sent.Message);
