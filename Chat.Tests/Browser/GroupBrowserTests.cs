@@ -10,19 +10,7 @@ namespace Chat.Tests.Browser;
 [Collection(ClusterCollection.Name)]
 public sealed class GroupBrowserTests(ClusterFixture cluster, BrowserFixture browsers) : IClassFixture<BrowserFixture>
 {
-    private sealed record Person(ChatPage Page, ChatApiClient Api, string Id, string Name);
-
-    private async Task<Person> NewPersonAsync(string first)
-    {
-        var name = $"{first} {Guid.NewGuid():N}"[..(first.Length + 7)];
-        var email = ChatApiClient.NewEmail(first.ToLowerInvariant());
-        var api = ChatApiClient.For(cluster.ApiReplicas[0]);
-        using (var signUp = await api.SignUpAsync(email, fullName: name)) signUp.EnsureSuccessStatusCode();
-        var id = (await api.Http.GetFromJsonAsync<UserDto>("/api/auth/me", ChatApiClient.Json))!.Id;
-        var page = new ChatPage(await browsers.NewPersonAsync(cluster.WebEndpoint));
-        await page.LogInAsync(email);
-        return new Person(page, api, id, name);
-    }
+    private Task<BrowserPerson> NewPersonAsync(string first) => BrowserPerson.SignUpAsync(cluster, browsers, first);
 
     private static ILocator Group(ChatPage page, string name) => page.Page.GetByRole(AriaRole.Region, new() { Name = $"Group {name}" });
 

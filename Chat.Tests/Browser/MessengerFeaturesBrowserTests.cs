@@ -10,22 +10,9 @@ namespace Chat.Tests.Browser;
 [Collection(ClusterCollection.Name)]
 public sealed class MessengerFeaturesBrowserTests(ClusterFixture cluster, BrowserFixture browsers) : IClassFixture<BrowserFixture>
 {
-    private sealed record Person(ChatPage Page, ChatApiClient Api, string Id, string Name, string Email);
+    private Task<BrowserPerson> NewPersonAsync(string first) => BrowserPerson.SignUpAsync(cluster, browsers, first);
 
-    /// <summary>Signed up over the API (so tests can also act as them), then logged in in a browser.</summary>
-    private async Task<Person> NewPersonAsync(string first)
-    {
-        var name = $"{first} {Guid.NewGuid():N}"[..(first.Length + 7)];
-        var email = ChatApiClient.NewEmail(first.ToLowerInvariant());
-        var api = ChatApiClient.For(cluster.ApiReplicas[0]);
-        using (var signUp = await api.SignUpAsync(email, fullName: name)) signUp.EnsureSuccessStatusCode();
-        var id = (await api.Http.GetFromJsonAsync<UserDto>("/api/auth/me", ChatApiClient.Json))!.Id;
-        var page = new ChatPage(await browsers.NewPersonAsync(cluster.WebEndpoint));
-        await page.LogInAsync(email);
-        return new Person(page, api, id, name, email);
-    }
-
-    private static async Task<MessageDto> SendAsync(Person from, Person to, string text, string? replyToId = null)
+    private static async Task<MessageDto> SendAsync(BrowserPerson from, BrowserPerson to, string text, string? replyToId = null)
     {
         using var response = await from.Api.Http.PostAsJsonAsync($"/api/conversations/{to.Id}/messages",
             new { clientMessageId = Guid.NewGuid().ToString(), text, replyToId });
