@@ -28,6 +28,9 @@ public sealed record ConversationGrant(string UserId, string ConversationId, str
 {
     public bool IsGroup => Group is not null;
 
+    /// <summary>"direct" or "group", as the API and the telemetry name it.</summary>
+    public string Kind => IsGroup ? ConversationDocument.Group : ConversationDocument.Direct;
+
     /// <summary>The user's membership (a group only).</summary>
     public GroupMemberDocument? Membership => Group?.Of(UserId);
 

@@ -90,7 +90,7 @@ public sealed class MessageSender(
         }
 
         activity?.SetTag("chat.conversation.id", grant.ConversationId);
-        activity?.SetTag("chat.conversation.kind", grant.IsGroup ? ConversationDocument.Group : ConversationDocument.Direct);
+        activity?.SetTag("chat.conversation.kind", grant.Kind);
         var (stored, duplicate) = await writer.AppendAsync(new MessageDocument
         {
             Id = ObjectId.GenerateNewId().ToString(),
@@ -121,7 +121,7 @@ public sealed class MessageSender(
 
         await notifier.MessageCreatedAsync(message);
         receipts.StoredHere(message.Id);
-        telemetry.Sent.Add(1, new KeyValuePair<string, object?>("chat.conversation.kind", grant.IsGroup ? ConversationDocument.Group : ConversationDocument.Direct));
+        telemetry.Sent.Add(1, new KeyValuePair<string, object?>("chat.conversation.kind", grant.Kind));
         telemetry.PushDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return (new Sent(message, Duplicate: false), null);
     }

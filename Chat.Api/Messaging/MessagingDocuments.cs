@@ -97,8 +97,6 @@ public sealed record ConversationDocument
     public string? AvatarUrl { get; init; }
     [BsonIgnoreIfNull]
     public DateTime? CreatedAt { get; init; }
-
-    public bool IsGroup => Kind == Group;
     public long LastSeq { get; init; }
     public string? LastMessageId { get; init; }
     public DateTime LastMessageAt { get; init; }
