@@ -21,6 +21,7 @@ app.MapGroupsApi();
 app.MapMessagesApi();
 app.MapSearchApi();
 app.MapMediaApi();
+app.MapPushApi();
 app.MapChatHub();
 
 app.Run();

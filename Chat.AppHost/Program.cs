@@ -38,6 +38,11 @@ var signingKey = builder.AddParameter("auth-signing-key",
 var frontKey = builder.AddParameter("front-key",
     new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
 
+// Web Push (VAPID, RFC 8292): the API derives its P-256 key pair from this secret, so every
+// replica signs with the same key and browsers' subscriptions survive a restart of the cluster.
+var vapidKey = builder.AddParameter("push-vapid-key",
+    new GenerateParameterDefault { MinLength = 64, Special = false }, secret: true, persist: true);
+
 // The largest image: enforced by the API, checked early by the web front, learnt by clients from
 // the API's GET /api/limits.
 var maxUploadBytes = builder.Configuration.GetValue("Media:MaxUploadBytes", 10L * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -47,6 +52,7 @@ var apiReplicas = builder.AddApiReplicas(builder.Configuration.GetValue("Api:Rep
     .WithReference(chatdb).WaitFor(chatdb)
     .WithEnvironment("Auth__SigningKey", signingKey)
     .WithEnvironment("Security__FrontKey", frontKey)
+    .WithEnvironment("Push__VapidKey", vapidKey)
     .WithEnvironment("Media__MaxUploadBytes", maxUploadBytes)
     .WithImageStorage(report)
     .WithTraceSampling(builder.Configuration, report)

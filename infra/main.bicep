@@ -56,6 +56,17 @@ param auth_signing_key string
 #disable-next-line no-unused-params
 param front_key string
 
+// Used by the service templates (Chat.AppHost/infra/*.tmpl.yaml, securedParameter), not here.
+@metadata({azd: {
+  type: 'generate'
+  config: {length: 64, noSpecial: true}
+  }
+})
+@secure()
+@description('Web Push: the API derives its VAPID key pair from it; generated once by azd.')
+#disable-next-line no-unused-params
+param push_vapid_key string
+
 var tags = {
   'azd-env-name': environmentName
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Chat.Api.Contracts;
 using Chat.Api.Identity;
 using Chat.Api.Messaging;
+using Chat.Api.Push;
 using Chat.Api.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -17,6 +18,8 @@ public static class ConversationsApi
         api.MapGet("/{peerId}/messages", History);
         api.MapPost("/{peerId}/messages", Send); // rate limited by MessageSender, with the hub's sends
         api.MapPost("/{peerId}/read", MarkRead).RequireRateLimiting(RateLimits.ReadMarks);
+        api.MapPut("/{id}/mute", Mute).RequireRateLimiting(RateLimits.Settings);
+        api.MapDelete("/{id}/mute", Unmute).RequireRateLimiting(RateLimits.Settings);
     }
 
     public static async Task<Ok<List<ConversationResponse>>> ListConversations(
@@ -49,4 +52,13 @@ public static class ConversationsApi
         await reads.MarkReadAsync(context.User.UserId(), ConversationRef.Pair(peerId), request.Seq, cancellationToken) is { } error
             ? error.ToProblem(context)
             : TypedResults.NoContent();
+
+    /// <summary>Mutes a pair (<paramref name="id"/>: the peer's id) or a group (its id) on every device of the caller.</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> Mute(
+        string id, HttpContext context, ConversationMutes mutes, CancellationToken cancellationToken) =>
+        await mutes.SetAsync(context.User.UserId(), id, muted: true, cancellationToken) is { } error ? error.ToProblem(context) : TypedResults.NoContent();
+
+    public static async Task<Results<NoContent, ProblemHttpResult>> Unmute(
+        string id, HttpContext context, ConversationMutes mutes, CancellationToken cancellationToken) =>
+        await mutes.SetAsync(context.User.UserId(), id, muted: false, cancellationToken) is { } error ? error.ToProblem(context) : TypedResults.NoContent();
 }

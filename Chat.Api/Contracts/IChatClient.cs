@@ -20,4 +20,6 @@ public interface IChatClient
     Task GroupChanged(GroupChangedEvent changed);
 
     Task GroupReadProgress(GroupReadProgressEvent progress);
+
+    Task MuteChanged(MuteChangedEvent changed);
 }

@@ -9,6 +9,7 @@ using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Media;
 using Chat.Api.Messaging;
 using Chat.Api.Presence;
+using Chat.Api.Push;
 using Chat.Api.Realtime;
 using Chat.Api.Security;
 using Microsoft.AspNetCore.Http.Timeouts;
@@ -119,6 +120,20 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<GroupMembers>();
         services.AddHostedService(provider => provider.GetRequiredService<GroupMembers>());
         services.AddSingleton<GroupService>();
+
+        // Push: the devices a message reaches when Chat is closed, and the mutes that silence them.
+        services.AddOptions<PushOptions>().BindConfiguration(PushOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<PushTelemetry>();
+        services.AddSingleton<PushStore>();
+        services.AddSingleton(new MongoIndexes.Definition(PushStore.CreateIndexesAsync));
+        services.AddSingleton<VapidKeys>();
+        services.AddSingleton<PushEndpoints>();
+        services.AddSingleton<PushAudience>();
+        services.AddHostedService(provider => provider.GetRequiredService<PushAudience>());
+        services.AddSingleton<PushSubscriptions>();
+        services.AddSingleton<ConversationMutes>();
+        services.AddSingleton<PushDispatcher>();
+        services.AddHostedService(provider => provider.GetRequiredService<PushDispatcher>());
 
         services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PresenceTelemetry>();

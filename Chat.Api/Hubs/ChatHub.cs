@@ -25,14 +25,16 @@ public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connect
 
     private string UserId => Context.User!.UserId();
 
+    private string? SessionId => Context.User!.SessionId();
+
     public override async Task OnConnectedAsync()
     {
         // A cap across replicas (presence counts every connection of the user in Redis).
-        if (!await presence.ConnectedAsync(Context.ConnectionId, UserId, limits.Value.MaxConnectionsPerUser))
+        if (!await presence.ConnectedAsync(Context.ConnectionId, UserId, SessionId, limits.Value.MaxConnectionsPerUser))
         {
             throw new HubException($"Too many open connections: at most {limits.Value.MaxConnectionsPerUser} per user. Close a tab or device.");
         }
-        connections.Opened(Context, UserId, Context.User!.FindFirst(SessionTokens.SessionIdClaim)?.Value);
+        connections.Opened(Context, UserId, SessionId);
         // Registered first, so a membership change from now on reaches this connection too.
         await groups.ConnectedAsync(Context.ConnectionId, UserId, Context.ConnectionAborted);
     }
@@ -41,7 +43,7 @@ public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connect
     {
         // A connection refused at the cap was never registered: nothing to undo.
         if (!connections.Closed(Context)) return Task.CompletedTask;
-        return presence.DisconnectedAsync(Context.ConnectionId, UserId);
+        return presence.DisconnectedAsync(Context.ConnectionId, UserId, SessionId);
     }
 
     /// <summary>Round-trip check; answers with the id of the replica holding this connection.</summary>

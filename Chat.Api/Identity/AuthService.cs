@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Chat.Api.Accounts;
 using Chat.Api.Contracts;
 using Chat.Api.Infrastructure.MongoDB;
+using Chat.Api.Push;
 using Chat.Api.Realtime;
 using Chat.Api.Validation;
 using Microsoft.AspNetCore.Identity;
@@ -16,7 +17,7 @@ namespace Chat.Api.Identity;
 /// </summary>
 public sealed class AuthService(
     UserStore users, IPasswordHasher<UserDocument> hasher, LoginThrottle throttle, SessionTokens tokens,
-    Sessions sessions, ConnectionRegistry connections, TimeProvider time)
+    Sessions sessions, ConnectionRegistry connections, PushSubscriptions pushDevices, TimeProvider time)
 {
     public sealed record SignedIn(UserResponse User, string Token, DateTimeOffset ExpiresAt);
 
@@ -83,7 +84,8 @@ public sealed class AuthService(
 
     /// <summary>
     /// Ends this session on every replica: its token is refused from now on (a copied cookie
-    /// included) and its open hub connections close. Nothing to do without a valid session.
+    /// included), its open hub connections close and its device gets no more pushes. Nothing to
+    /// do without a valid session.
     /// </summary>
     public async Task LogOutAsync(ClaimsPrincipal user)
     {
@@ -96,13 +98,15 @@ public sealed class AuthService(
         }
         await sessions.EndAsync(userId, sessionId, DateTimeOffset.FromUnixTimeSeconds(expiresAt));
         await connections.CloseSessionAsync(sessionId);
+        await pushDevices.SessionEndedAsync(userId, sessionId, CancellationToken.None);
     }
 
-    /// <summary>Ends every session of the user: a new stamp (checked on every request) and their open hub connections closed.</summary>
+    /// <summary>Ends every session of the user: a new stamp (checked on every request), their open hub connections closed, no device pushed to.</summary>
     public async Task LogOutEverywhereAsync(string userId, CancellationToken cancellationToken)
     {
         await sessions.RenewStampAsync(userId, cancellationToken);
         await connections.CloseUserAsync(userId);
+        await pushDevices.UserSignedOutAsync(userId, cancellationToken);
     }
 
     /// <summary>The signed-in user; a 401 when the account is gone.</summary>

@@ -109,6 +109,15 @@ public sealed class ConversationAccess(PeerCheck peers, BlockList blocks, GroupM
         return GroupAsync(userId, conversationId, need, cancellationToken);
     }
 
+    /// <summary>A conversation by the id a client names it with where either kind fits (a peer's id or a group's), as /mute takes it.</summary>
+    public async Task<(ConversationGrant? Grant, ClientError? Error)> ByPeerOrGroupIdAsync(
+        string userId, string? id, ConversationNeed need, CancellationToken cancellationToken)
+    {
+        // Both are ObjectIds, never the same one: a group that exists is the group.
+        if (UserIds.IsCanonical(id) && await groups.GetAsync(id!, cancellationToken) is { } group) return Decide(userId, group, need);
+        return await ResolveAsync(userId, ConversationRef.Pair(id), need, cancellationToken);
+    }
+
     private async Task<(ConversationGrant? Grant, ClientError? Error)> GroupAsync(
         string userId, string groupId, ConversationNeed need, CancellationToken cancellationToken) =>
         // Group ids are ObjectIds like user ids: any other spelling names nothing.

@@ -1,6 +1,7 @@
 using Chat.Api.Contacts;
 using Chat.Api.Contracts;
 using Chat.Api.Groups;
+using Chat.Api.Push;
 using Chat.Api.Validation;
 
 namespace Chat.Api.Messaging;
@@ -11,7 +12,7 @@ namespace Chat.Api.Messaging;
 /// </summary>
 public sealed class ConversationReader(
     MessageStore messages, MessageViews views, ConversationAccess access, GroupStore groupStore, GroupMembers groups,
-    ContactDirectory contacts, MessagingTelemetry telemetry)
+    ContactDirectory contacts, ConversationMutes mutes, MessagingTelemetry telemetry)
 {
     private const int MaxConversations = 200;
 
@@ -40,16 +41,18 @@ public sealed class ConversationReader(
     /// <summary>
     /// The user's conversations, most recent activity first: pairs with their peer, groups (also
     /// those the user left, until they remove them) as the user sees them, each with its last
-    /// message, unread count and, in a group, the unread mentions of the user.
+    /// message, unread count and, in a group, the unread mentions of the user; muted where the user muted it.
     /// </summary>
     public async Task<List<ConversationResponse>> ConversationsAsync(string userId, CancellationToken cancellationToken)
     {
         var pairs = PairsAsync(userId, cancellationToken);
         var inGroups = GroupsAsync(userId, cancellationToken);
-        return (await pairs).Concat(await inGroups)
+        var muting = mutes.OfAsync(userId, cancellationToken);
+        var (listed, muted) = ((await pairs).Concat(await inGroups), await muting);
+        return listed
             .OrderByDescending(c => c.At)
             .Take(MaxConversations)
-            .Select(c => c.Conversation)
+            .Select(c => muted.Contains(c.Conversation.Id) ? c.Conversation with { Muted = true } : c.Conversation)
             .ToList();
     }
 

@@ -5,6 +5,7 @@ using Chat.Api.Contracts;
 using Chat.Api.Groups;
 using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Media;
+using Chat.Api.Push;
 using Chat.Api.Realtime;
 using Chat.Api.Security;
 using Chat.Api.Validation;
@@ -20,7 +21,7 @@ namespace Chat.Api.Messaging;
 /// </summary>
 public sealed class MessageSender(
     MessageWriter writer, MessageStore messages, ConversationAccess access, PeerCheck peers, BlockList blocks, UserRateLimits limits,
-    MediaService media, ChatNotifier notifier, DeliveryReceipts receipts, MessagingTelemetry telemetry, TimeProvider time)
+    MediaService media, ChatNotifier notifier, PushDispatcher pushes, DeliveryReceipts receipts, MessagingTelemetry telemetry, TimeProvider time)
 {
     public sealed record Sent(MessageResponse Message, bool Duplicate);
 
@@ -120,6 +121,9 @@ public sealed class MessageSender(
         }
 
         await notifier.MessageCreatedAsync(message);
+        // Devices with no live connection get a push, later and elsewhere (never waited for).
+        pushes.Stored(new PushJob(grant.ConversationId, message.Seq, grant.IsGroup, grant.Viewers.Where(id => id != senderId).ToList(), mentions,
+            time.GetTimestamp(), activity?.Context ?? default));
         receipts.StoredHere(message.Id);
         telemetry.Sent.Add(1, new KeyValuePair<string, object?>("chat.conversation.kind", grant.Kind));
         telemetry.PushDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);

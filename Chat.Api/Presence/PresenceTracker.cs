@@ -88,19 +88,23 @@ public sealed class PresenceTracker : BackgroundService
     private static RedisKey AliveKey(string instance) => $"{Prefix}alive:{instance}";
     private static RedisKey ConnsKey(string instance) => $"{Prefix}conns:{instance}";
     private static RedisKey UserConnsKey(string userId) => $"{Prefix}user:{userId}";
-    private static string Member(string instance, string connectionId) => $"{instance}|{connectionId}";
+    // A connection is named "{session}|{connection}" in its replica's hash and
+    // "{replica}|{session}|{connection}" in its user's set, so pushes can tell which devices are live.
+    private static string Field(string? sessionId, string connectionId) => $"{sessionId}|{connectionId}";
+    private static string Member(string instance, string field) => $"{instance}|{field}";
 
     private static string ConnectionIdOf(RedisValue member) => member.ToString().Split('|')[^1];
 
     /// <summary>Registers a new connection; false (not registered) when the user already holds <paramref name="maxConnections"/>.</summary>
-    public async Task<bool> ConnectedAsync(string connectionId, string userId, int maxConnections) =>
-        await RegisterAsync(connectionId, userId, maxConnections) >= 0;
+    public async Task<bool> ConnectedAsync(string connectionId, string userId, string? sessionId, int maxConnections) =>
+        await RegisterAsync(Field(sessionId, connectionId), userId, maxConnections) >= 0;
 
-    public async Task DisconnectedAsync(string connectionId, string userId)
+    public async Task DisconnectedAsync(string connectionId, string userId, string? sessionId)
     {
+        var field = Field(sessionId, connectionId);
         var remaining = (long)await _redis.GetDatabase().ScriptEvaluateAsync(DisconnectScript, new
         {
-            conns = _conns, userConns = UserConnsKey(userId), connection = connectionId, member = Member(_instance, connectionId),
+            conns = _conns, userConns = UserConnsKey(userId), connection = field, member = Member(_instance, field),
         });
         if (remaining == 0)
         {
@@ -120,12 +124,20 @@ public sealed class PresenceTracker : BackgroundService
         return ids.Where((_, i) => flags[i]).ToHashSet();
     }
 
-    private async Task<long> RegisterAsync(string connectionId, string userId, int maxConnections = 0)
+    /// <summary>The sessions (devices) of the user with a live connection on any replica, in one Redis call.</summary>
+    public async Task<HashSet<string>> LiveSessionsOfAsync(string userId) =>
+        (await _redis.GetDatabase().SetMembersAsync(UserConnsKey(userId)))
+            .Select(member => member.ToString().Split('|'))
+            .Where(parts => parts.Length == 3)
+            .Select(parts => parts[1])
+            .ToHashSet();
+
+    private async Task<long> RegisterAsync(string field, string userId, int maxConnections = 0)
     {
         var outcome = (long)await _redis.GetDatabase().ScriptEvaluateAsync(ConnectScript, new
         {
             conns = _conns, userConns = UserConnsKey(userId), pending = PendingOffline, online = Online,
-            connection = connectionId, user = userId, member = Member(_instance, connectionId), max = maxConnections,
+            connection = field, user = userId, member = Member(_instance, field), max = maxConnections,
         });
         if (outcome == 1) _changes.Enqueue(new PresenceDelta(userId, true, null));
         return outcome;
@@ -178,7 +190,7 @@ public sealed class PresenceTracker : BackgroundService
             // connection it holds again, so presence recovers by itself.
             await db.StringSetAsync(_alive, 1, _options.Expiry);
             await db.SetAddAsync(Replicas, _instance);
-            foreach (var (connectionId, userId) in _localConnections.Connections) await RegisterAsync(connectionId, userId);
+            foreach (var (connectionId, userId, sessionId) in _localConnections.Connections) await RegisterAsync(Field(sessionId, connectionId), userId);
         }
         await SweepDeadReplicasAsync(db);
         _telemetry.OnlineUsersCounted(await db.SetLengthAsync(Online));

@@ -52,5 +52,8 @@ public sealed class ChatNotifier(IHubClients<IChatClient> clients)
 
     public Task GroupReadProgressAsync(GroupReadProgressEvent progress) => Group(progress.ConversationId).GroupReadProgress(progress);
 
+    /// <summary>Every device of the user: mute follows them.</summary>
+    public Task MuteChangedAsync(string userId, MuteChangedEvent changed) => clients.User(userId).MuteChanged(changed);
+
     private IChatClient Group(string groupId) => clients.Group(GroupConnections.ChannelOf(groupId));
 }

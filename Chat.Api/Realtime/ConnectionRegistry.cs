@@ -49,9 +49,9 @@ public sealed class ConnectionRegistry(IConnectionMultiplexer redis, IHostApplic
 
     public int Count => _connections.Count;
 
-    /// <summary>Each open connection on this replica with its user.</summary>
-    public IEnumerable<(string ConnectionId, string UserId)> Connections =>
-        _connections.Select(c => (c.Key, c.Value.UserId));
+    /// <summary>Each open connection on this replica with its user and session.</summary>
+    public IEnumerable<(string ConnectionId, string UserId, string? SessionId)> Connections =>
+        _connections.Select(c => (c.Key, c.Value.UserId, c.Value.SessionId));
 
     /// <summary>This replica's open connections of one user.</summary>
     public IEnumerable<string> ConnectionsOf(string userId) =>

@@ -36,6 +36,8 @@ public sealed class RateLimitOptions
     public RateLimit Reactions { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
     public RateLimit GroupCreate { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromHours(1) };
     public RateLimit GroupAdd { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>Changes to one's own settings: push devices, mutes.</summary>
+    public RateLimit Settings { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>Open hub connections a user may hold at once, across replicas (tabs and devices).</summary>
     public int MaxConnectionsPerUser { get; set; } = 20;
@@ -51,6 +53,7 @@ public sealed class RateLimitOptions
         RateLimits.Reactions => Reactions,
         RateLimits.GroupCreate => GroupCreate,
         RateLimits.GroupAdd => GroupAdd,
+        RateLimits.Settings => Settings,
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "No such rate limit."),
     };
 }
@@ -72,9 +75,10 @@ public static class RateLimits
     public const string Reactions = "reactions";
     public const string GroupCreate = "group-create";
     public const string GroupAdd = "group-add";
+    public const string Settings = "settings";
 
     // REST policies per user (Send is not one: MessageSender takes its permit).
-    private static readonly string[] PerUser = [Upload, Search, Typing, ReadMarks, Reactions, GroupCreate, GroupAdd];
+    private static readonly string[] PerUser = [Upload, Search, Typing, ReadMarks, Reactions, GroupCreate, GroupAdd, Settings];
 
     public static void AddChatRateLimits(this IHostApplicationBuilder builder)
     {

@@ -27,10 +27,10 @@ public class ManifestTests
 
         Assert.DoesNotContain(Sentinel, text);
         Assert.Equal(
-            ["api", "auth-signing-key", "chatdb", "cloudinary-url", "front-key", "redis", "web"],
+            ["api", "auth-signing-key", "chatdb", "cloudinary-url", "front-key", "push-vapid-key", "redis", "web"],
             resources.Select(r => r.Key).Order());
         Assert.All(resources, r => Assert.Contains(r.Value!["type"]!.GetValue<string>(), new[] { "project.v0", "parameter.v0", "container.v0", "container.v1" }));
-        foreach (var secret in new[] { "auth-signing-key", "front-key", "cloudinary-url", "chatdb", "redis" })
+        foreach (var secret in new[] { "auth-signing-key", "front-key", "push-vapid-key", "cloudinary-url", "chatdb", "redis" })
         {
             var input = resources[secret]!["inputs"]!["value"]!;
             Assert.True(input["secret"]!.GetValue<bool>(), $"{secret} is secret");
@@ -39,11 +39,13 @@ public class ManifestTests
         // Keys azd generates and keeps; the rest it asks for.
         Assert.NotNull(resources["auth-signing-key"]!["inputs"]!["value"]!["default"]!["generate"]);
         Assert.NotNull(resources["front-key"]!["inputs"]!["value"]!["default"]!["generate"]);
+        Assert.NotNull(resources["push-vapid-key"]!["inputs"]!["value"]!["default"]!["generate"]);
 
         var api = resources["api"]!["env"]!.AsObject();
         Assert.Equal("{redis.connectionString}", api["ConnectionStrings__redis"]!.GetValue<string>());
         Assert.Equal("{chatdb.connectionString}", api["ConnectionStrings__chatdb"]!.GetValue<string>());
         Assert.Equal("{auth-signing-key.value}", api["Auth__SigningKey"]!.GetValue<string>());
+        Assert.Equal("{push-vapid-key.value}", api["Push__VapidKey"]!.GetValue<string>());
         Assert.Equal("{cloudinary-url.value}", api["CLOUDINARY_URL"]!.GetValue<string>());
         Assert.False(api.ContainsKey("Media__LocalPath"));
 

@@ -55,13 +55,13 @@ public sealed class RedisClusterTests : IAsyncLifetime
         await tracker.StartAsync(default);
         try
         {
-            Assert.True(await tracker.ConnectedAsync("c1", user, maxConnections: 2));
-            Assert.True(await tracker.ConnectedAsync("c2", user, maxConnections: 2));
-            Assert.False(await tracker.ConnectedAsync("c3", user, maxConnections: 2)); // the cap, checked in the script
+            Assert.True(await tracker.ConnectedAsync("c1", user, "s1", maxConnections: 2));
+            Assert.True(await tracker.ConnectedAsync("c2", user, "s1", maxConnections: 2));
+            Assert.False(await tracker.ConnectedAsync("c3", user, "s1", maxConnections: 2)); // the cap, checked in the script
             Assert.Contains(user, await tracker.OnlineAmongAsync([user]));
 
-            await tracker.DisconnectedAsync("c1", user);
-            await tracker.DisconnectedAsync("c2", user);
+            await tracker.DisconnectedAsync("c1", user, "s1");
+            await tracker.DisconnectedAsync("c2", user, "s1");
             await Task.Delay(TimeSpan.FromSeconds(2)); // the due-check takes the user offline (heartbeats and sweeps run meanwhile)
             Assert.DoesNotContain(user, await tracker.OnlineAmongAsync([user]));
         }

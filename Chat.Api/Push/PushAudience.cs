@@ -1,0 +1,69 @@
+using System.Collections.Concurrent;
+using Chat.Api.Infrastructure;
+using StackExchange.Redis;
+
+namespace Chat.Api.Push;
+
+/// <summary>A user's devices that take pushes and the conversations they muted, as read at one moment.</summary>
+public sealed record PushProfile(IReadOnlyList<PushSubscriptionDocument> Subscriptions, IReadOnlySet<string> Muted)
+{
+    public static readonly PushProfile None = new([], new HashSet<string>());
+}
+
+/// <summary>
+/// Whom a message may reach by push, as the dispatcher asks it for every recipient: each replica
+/// keeps the profiles it read in memory, so a steady conversation costs no database command per
+/// message (and a user without devices costs one read per <see cref="KeptFor"/>). A change (a
+/// subscription, a mute, a log-out, a push service's 410) drops the profile on every replica at
+/// once through a Redis channel; <see cref="KeptFor"/> bounds the staleness if a notice is lost.
+/// </summary>
+public sealed class PushAudience(PushStore store, IConnectionMultiplexer redis, TimeProvider time, ILogger<PushAudience> logger) : BackgroundService
+{
+    private static readonly RedisChannel Changes = RedisChannel.Literal("chat:push-audience");
+    private static readonly TimeSpan KeptFor = TimeSpan.FromMinutes(2);
+    private const int MaxKept = 50_000;
+
+    private readonly ConcurrentDictionary<string, (PushProfile Profile, long ReadAt)> _kept = new();
+    // Counts drops: a profile read while one happened may predate it, so it is not kept.
+    private long _drops;
+
+    public async Task<PushProfile> GetAsync(string userId, CancellationToken cancellationToken)
+    {
+        if (_kept.TryGetValue(userId, out var kept) && time.GetElapsedTime(kept.ReadAt) < KeptFor) return kept.Profile;
+        var drops = Interlocked.Read(ref _drops);
+        var subscriptions = await store.OfUserAsync(userId, cancellationToken);
+        // Mutes matter only to someone with a device to push to.
+        var profile = subscriptions.Count == 0 ? PushProfile.None : new PushProfile(subscriptions, await store.MutedByAsync(userId, cancellationToken));
+        if (Interlocked.Read(ref _drops) == drops)
+        {
+            if (_kept.Count >= MaxKept) _kept.Clear();
+            _kept[userId] = (profile, time.GetTimestamp());
+        }
+        return profile;
+    }
+
+    /// <summary>The user's devices or mutes changed: dropped here at once, then on every replica.</summary>
+    public async Task ChangedAsync(string userId)
+    {
+        Drop(userId);
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(Changes, userId);
+        }
+        catch (RedisException ex)
+        {
+            // The change is stored; other replicas catch up within KeptFor.
+            logger.LogWarning(ex, "Push profile change of {UserId} not announced; other replicas see it within {KeptFor}.", userId, KeptFor);
+        }
+    }
+
+    private void Drop(string userId)
+    {
+        Interlocked.Increment(ref _drops);
+        _kept.TryRemove(userId, out _);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RedisSubscriptions.SubscribeWhenRedisAnswersAsync(
+            () => redis.GetSubscriber().SubscribeAsync(Changes, (_, userId) => Drop(userId!)), Changes, logger, stoppingToken);
+}
