@@ -1,4 +1,5 @@
 using Xunit.Abstractions;
+using Chat.Tests.Support;
 using System.Diagnostics;
 using Aspire.Hosting.Testing;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,9 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>Where the API replicas store uploaded images during this run.</summary>
     public string MediaDirectory { get; } = Directory.CreateTempSubdirectory("chat-media-").FullName;
 
+    /// <summary>The push service the API replicas deliver Web Push to in this run.</summary>
+    public PushServiceStandIn PushService { get; private set; } = null!;
+
     /// <summary>How long the cluster took from start to every resource healthy.</summary>
     public TimeSpan StartedIn { get; private set; }
 
@@ -29,11 +33,14 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var stopwatch = Stopwatch.StartNew();
+        PushService = await PushServiceStandIn.StartAsync();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Chat_AppHost>(
             [
                 "--Infrastructure:Mode=executables",
                 // No container engine here: do not wait for one.
                 "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00",
+                // The tests' push service, allowed as a developer would allow a local one (passed through by the AppHost).
+                $"--Push:AllowedHosts:0={PushService.Host}",
             ],
             (options, _) => options.AllowUnsecuredTransport = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
@@ -198,6 +205,7 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         if (App is not null) await App.DisposeAsync();
+        if (PushService is not null) await PushService.DisposeAsync();
         Directory.Delete(MediaDirectory, recursive: true);
     }
 }

@@ -95,6 +95,31 @@ public class HostileInputTests(ClusterFixture cluster, ITestOutputHelper output)
         {
             cases.Add((HttpMethod.Post, "/api/groups", bad));
         }
+        // Push: subscriptions that would make the server request an address of the attacker's
+        // choosing, or encrypt for keys that are no keys; mutes of conversations that are not theirs.
+        foreach (var body in HostileBodies)
+        {
+            cases.Add((HttpMethod.Put, "/api/push/subscriptions", body));
+            cases.Add((HttpMethod.Delete, "/api/push/subscriptions", body));
+        }
+        const string keys = """{"p256dh":"BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4","auth":"BTBZMqHH6r4Tts7J_aSIgg"}""";
+        foreach (var endpoint in new[] { "http://169.254.169.254/latest/meta-data/", "https://evil.example/push", "http://127.0.0.1:6379/", "file:///etc/passwd",
+            "https://fcm.googleapis.com.evil.example/x", "https://user:pw@fcm.googleapis.com/x", $"https://fcm.googleapis.com/{Long[..3000]}", Nul })
+        {
+            cases.Add((HttpMethod.Put, "/api/push/subscriptions", $$"""{"endpoint":"{{endpoint}}","keys":{{keys}}}"""));
+        }
+        foreach (var badKeys in new[] { """{"p256dh":"AAAA","auth":"BTBZMqHH6r4Tts7J_aSIgg"}""", """{"p256dh":"BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw5","auth":"BTBZMqHH6r4Tts7J_aSIgg"}""",
+            """{"p256dh":"BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4","auth":"!!"}""", "null", "[]" })
+        {
+            cases.Add((HttpMethod.Put, "/api/push/subscriptions", $$"""{"endpoint":"https://fcm.googleapis.com/fcm/send/x","keys":{{badKeys}}}"""));
+        }
+        foreach (var id in peers.Concat(groups).Select(Uri.EscapeDataString))
+        {
+            cases.Add((HttpMethod.Put, $"/api/conversations/{id}/mute", null));
+            cases.Add((HttpMethod.Delete, $"/api/conversations/{id}/mute", null));
+            cases.Add((HttpMethod.Delete, $"/api/push/subscriptions/{id}", null));
+        }
+
         cases.Add((HttpMethod.Post, $"/api/conversations/{target.Id}/messages", $$"""{"clientMessageId":"m","text":"hi","mentions":["{{target.Id}}"]}"""));
         cases.Add((HttpMethod.Post, $"/api/conversations/{target.Id}/messages", """{"clientMessageId":"m","text":"hi","mentions":"x"}"""));
 
@@ -152,6 +177,7 @@ public class HostileInputTests(ClusterFixture cluster, ITestOutputHelper output)
 
         Assert.Equal(before, await SnapshotAsync(victim, target, other.Id));
         Assert.Empty(await attacker.AllConversationsAsync());
+        Assert.Empty(await attacker.PushDevicesAsync());
         output.WriteLine($"{outcomes.Values.Sum()} hostile requests: " + string.Join(", ", outcomes.OrderBy(o => o.Key).Select(o => $"{o.Value}× {o.Key}")));
     }
 

@@ -22,7 +22,7 @@ public sealed record GroupDto(GroupInfoDto Group, List<MemberDto> Members);
 
 public sealed record GroupConversationDto(
     string Id, ContactDto? Peer, GroupMessageDto? LastMessage, long LastSeq, long UnreadCount, long MyReadSeq, long PeerReadSeq,
-    string Kind, GroupInfoDto? Group, long MentionCount);
+    string Kind, GroupInfoDto? Group, long MentionCount, bool Muted = false);
 
 public sealed record GroupChangedDto(GroupInfoDto Group);
 

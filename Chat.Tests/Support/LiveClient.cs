@@ -11,7 +11,7 @@ namespace Chat.Tests.Support;
 /// </summary>
 public sealed class LiveClient : IAsyncDisposable
 {
-    private static readonly string[] Events = ["MessageReceived", "MessageUpdated", "ReadUpTo", "Typing", "PresenceChanged", "GroupChanged", "GroupReadProgress"];
+    private static readonly string[] Events = ["MessageReceived", "MessageUpdated", "ReadUpTo", "Typing", "PresenceChanged", "GroupChanged", "GroupReadProgress", "MuteChanged"];
     private readonly ConcurrentQueue<(string Event, JsonElement Payload, DateTime At)> _received = new();
 
     private LiveClient(HubConnection connection)
