@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { ApiError, api } from './api/http';
 import type { Limits, User } from './api/types';
 import { ChatClient } from './chat/chatClient';
+import { OfflineCopies } from './chat/offlineCopy';
 import { AuthPage } from './ui/AuthPage';
 import { Messenger } from './ui/Messenger';
 
@@ -17,8 +18,8 @@ export function App() {
   // The server's limits (text length, image size...), loaded once: the client checks the same numbers.
   const limits = useRef<Limits | null>(null);
 
-  const signIn = useCallback((user: User) => {
-    const client = new ChatClient(user, limits.current!, () => setSession({ kind: 'signed-out' }));
+  const signIn = useCallback((user: User, copy = OfflineCopies.load()) => {
+    const client = new ChatClient(user, limits.current!, () => setSession({ kind: 'signed-out' }), copy?.me.id === user.id ? copy : null);
     client.start();
     setSession({ kind: 'signed-in', client });
   }, []);
@@ -28,8 +29,14 @@ export function App() {
     (async () => {
       limits.current ??= await api<Limits>('GET', '/api/limits');
       return api<User>('GET', '/api/auth/me');
-    })().then(signIn, (error) =>
-      setSession({ kind: error instanceof ApiError && error.status === 401 ? 'signed-out' : 'unreachable' }));
+    })().then((user) => signIn(user), (error) => {
+      if (error instanceof ApiError && error.status === 401) return setSession({ kind: 'signed-out' });
+      // No network (the installed app opened offline): the last signed-in user's copy, until it reconnects.
+      const copy = error instanceof ApiError ? null : OfflineCopies.load();
+      if (!copy) return setSession({ kind: 'unreachable' });
+      limits.current ??= copy.limits;
+      signIn(copy.me, copy);
+    });
   }, [signIn]);
 
   useEffect(check, [check]);

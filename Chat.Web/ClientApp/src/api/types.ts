@@ -116,6 +116,8 @@ export interface Conversation {
   mentionCount?: number;
   myReadSeq: number;
   peerReadSeq: number;
+  /** Muted by me on any device: no push, no notification, not in the title's count (a mention still counts). */
+  muted?: boolean;
 }
 
 export interface Media {
@@ -159,6 +161,11 @@ export interface GroupReadProgress {
   readers: { userId: string; seq: number }[];
 }
 
+export interface MuteChanged {
+  conversationId: string;
+  muted: boolean;
+}
+
 export interface PresenceDelta {
   userId: string;
   online: boolean;
@@ -175,4 +182,19 @@ export interface Limits {
   maxPasswordLength: number;
   maxGroupMembers?: number;
   maxGroupNameLength?: number;
+}
+
+/** A device that receives pushes (GET /api/push/subscriptions); current: this browser's session. */
+export interface PushDevice {
+  id: string;
+  device: string;
+  createdAt: string;
+  current: boolean;
+}
+
+/** What a push carries (encrypted for this device): ids, never the text. */
+export interface PushPayload {
+  conversationId: string;
+  seq: number;
+  kind: 'message' | 'mention';
 }

@@ -1,15 +1,18 @@
+import { api } from '../api/http';
 import type { Message } from '../api/types';
-import { keyOfConversation, type ConversationKey } from './conversationKeys';
+import { keyOfConversation, peerOrGroupId, type ConversationKey } from './conversationKeys';
 import type { ChatStore } from './state';
 
 const notifyKey = 'chat.notifications';
-const mutedKey = 'chat.muted';
+/** Where mutes lived before the server kept them: moved there once, then removed. */
+const legacyMutedKey = 'chat.muted';
 
 /**
  * Drawing the user back when a message arrives elsewhere: the tab's title counts unread
  * messages and its icon gets a dot; with the user's leave (a setting, then the browser's
  * permission), a notification that opens the conversation. A muted conversation does none of
- * it, but for a mention of the user. Settings are kept in this browser (localStorage).
+ * it, but for a mention of the user. Mutes are the server's (they follow the user to every
+ * device and stop pushes too); the notification setting is this browser's (localStorage).
  */
 export class Attention {
   private readonly unsubscribe: () => void;
@@ -17,15 +20,6 @@ export class Attention {
 
   constructor(private readonly store: ChatStore, private readonly openConversation: (key: ConversationKey) => void) {
     this.unsubscribe = store.subscribe(() => this.showUnread());
-  }
-
-  static loadMuted(): string[] {
-    try {
-      const muted: unknown = JSON.parse(localStorage.getItem(mutedKey) ?? '[]');
-      return Array.isArray(muted) ? muted.filter((id): id is string => typeof id === 'string') : [];
-    } catch {
-      return [];
-    }
   }
 
   static notificationsWanted(): boolean {
@@ -41,12 +35,34 @@ export class Attention {
     return true;
   }
 
-  setMuted(key: ConversationKey, muted: boolean) {
-    this.store.set((s) => {
-      const next = muted ? [...new Set([...s.muted, key])] : s.muted.filter((id) => id !== key);
-      localStorage.setItem(mutedKey, JSON.stringify(next));
-      return { muted: next };
-    });
+  /** Mutes or unmutes on the server, for every device; shown at once, put back if the server refuses. */
+  async setMuted(key: ConversationKey, muted: boolean) {
+    const before = this.store.getState().muted.includes(key);
+    this.muteChanged(key, muted);
+    try {
+      await api<void>(muted ? 'PUT' : 'DELETE', `/api/conversations/${encodeURIComponent(peerOrGroupId(key))}/mute`);
+    } catch (error) {
+      this.muteChanged(key, before);
+      throw error;
+    }
+  }
+
+  /** A mute set here or on another device (MuteChanged), or the conversation list's flags. */
+  muteChanged(key: ConversationKey, muted: boolean) {
+    this.store.set((s) => (s.muted.includes(key) === muted ? {} : { muted: muted ? [...s.muted, key] : s.muted.filter((k) => k !== key) }));
+  }
+
+  /** Mutes an older version kept in this browser go to the server once (then follow the user everywhere). */
+  async moveLegacyMutes() {
+    let keys: unknown;
+    try {
+      keys = JSON.parse(localStorage.getItem(legacyMutedKey) ?? '[]');
+    } catch {
+      keys = [];
+    }
+    localStorage.removeItem(legacyMutedKey);
+    if (!Array.isArray(keys)) return;
+    for (const key of keys) if (typeof key === 'string') await this.setMuted(key, true).catch(() => undefined);
   }
 
   /**

@@ -1,14 +1,15 @@
 import { ApiError, api, upload } from '../api/http';
 import { hubErrorMessage } from '../api/liveConnection';
 import type {
-  Contact, Conversation, GroupChanged, GroupReadProgress, GroupRole, Limits, Media, Message, Page, PresenceDelta, ReadUpTo, SearchHit, TypingEvent, User,
+  Contact, Conversation, GroupChanged, GroupReadProgress, GroupRole, Limits, Media, Message, MuteChanged, Page, PresenceDelta, ReadUpTo, SearchHit, TypingEvent, User,
 } from '../api/types';
 import { Attention } from './attention';
-import { groupIdOf, groupKey, keyOfMessage, type ConversationKey } from './conversationKeys';
+import { groupIdOf, groupKey, keyOfConversationId, keyOfMessage, type ConversationKey } from './conversationKeys';
 import { ConversationList } from './conversations';
 import { Groups } from './groups';
 import { PeopleDirectory } from './directory';
 import { LiveLink } from './liveLink';
+import { OfflineCopies, type OfflineCopy, type PendingText } from './offlineCopy';
 import { Outbox, type DeliveryOutcome, type OutboxEntry } from './outbox';
 import { PresenceBoard } from './presence';
 import { Session } from './session';
@@ -42,9 +43,12 @@ export class ChatClient {
   private readonly attention: Attention;
   private readonly typingSentAt: Record<string, number> = {};
   private readonly markingRead: Record<string, number> = {};
+  private readonly stopCopying: () => void;
+  private copyTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(me: User, limits: Limits, onSignedOut: () => void) {
-    this.store = new ChatStore(me, limits, Attention.loadMuted());
+  /** @param restored this browser's copy of the user's list and unsent messages (offlineCopy.ts), to start from. */
+  constructor(me: User, limits: Limits, onSignedOut: () => void, private readonly restored: OfflineCopy | null = null) {
+    this.store = new ChatStore(me, limits);
     this.session = new Session(this.store, () => {
       this.dispose();
       onSignedOut();
@@ -57,6 +61,10 @@ export class ChatClient {
     this.presence = new PresenceBoard(this.store);
     this.outbox = new Outbox((entry) => this.deliver(entry), () => this.live.isConnected);
     this.attention = new Attention(this.store, (key) => (location.hash = `#/c/${encodeURIComponent(key)}`));
+    this.stopCopying = this.store.subscribe(() => {
+      clearTimeout(this.copyTimer);
+      this.copyTimer = setTimeout(() => this.keepCopy(), 300);
+    });
   }
 
   subscribe = (listener: () => void) => this.store.subscribe(listener);
@@ -73,15 +81,27 @@ export class ChatClient {
     c.on('PresenceChanged', (deltas: PresenceDelta[]) => this.presence.changed(deltas));
     c.on('GroupChanged', (e: GroupChanged) => this.onGroupChanged(e));
     c.on('GroupReadProgress', (e: GroupReadProgress) => this.groups.progress(e));
+    c.on('MuteChanged', (e: MuteChanged) => this.attention.muteChanged(keyOfConversationId(e.conversationId, this.getState().me.id), e.muted));
+    // What this browser kept: the list until the server's comes, the messages still to send.
+    if (this.restored) {
+      if (this.restored.conversations) this.conversations.restore(this.restored.conversations);
+      for (const pending of this.restored.outbox) {
+        void this.threads.write(pending.key, pending.clientMessageId, pending.text, undefined, pending.replyTo, pending.mentions);
+        this.outbox.add({ key: pending.key, clientMessageId: pending.clientMessageId });
+      }
+    }
     // Loaded now, so the sidebar fills even when the live connection cannot open; loaded again
     // once it is open, which closes the gap in which a presence change or a message could fall
     // between this load and the subscription.
     this.refreshConversations();
     this.searchDirectory('');
     this.live.start();
+    void this.attention.moveLegacyMutes();
   }
 
   dispose() {
+    this.stopCopying();
+    clearTimeout(this.copyTimer);
     this.store.close();
     this.live.stop();
     this.conversations.dispose();
@@ -186,8 +206,9 @@ export class ChatClient {
     this.directory.reload().catch(this.onLoadError);
   }
 
+  /** Mutes on every device of mine: no pushes, no notifications (a mention in a group still does). */
   mute(key: ConversationKey, muted: boolean) {
-    this.attention.setMuted(key, muted);
+    return this.attention.setMuted(key, muted);
   }
 
   blockedPeople() {
@@ -258,6 +279,18 @@ export class ChatClient {
 
   logOut(everywhere: boolean) {
     return this.session.logOut(everywhere);
+  }
+
+  /** The list and the text messages waiting to go, for the next start (offline included). */
+  private keepCopy() {
+    const { me, limits, conversations } = this.getState();
+    const outbox = this.outbox.waiting.flatMap(({ key, clientMessageId }): PendingText[] => {
+      const local = this.threads.local(key, clientMessageId);
+      return local?.status === 'pending' && local.text && !local.preview
+        ? [{ key, clientMessageId, text: local.text, replyTo: local.replyTo, mentions: local.mentions }]
+        : [];
+    });
+    OfflineCopies.save({ me, limits, conversations, outbox });
   }
 
   // ---- The live connection

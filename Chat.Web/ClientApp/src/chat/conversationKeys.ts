@@ -20,6 +20,15 @@ export const keyOfConversation = (c: Conversation): ConversationKey => (c.kind =
 export const keyOfMessage = (m: Message, me: string): ConversationKey =>
   m.recipientId === null ? groupKey(m.conversationId) : m.senderId === me ? m.recipientId : m.senderId;
 
+/** The key of a conversation named by its id (a pair's "a_b", a group's id), as events carry it. */
+export function keyOfConversationId(conversationId: string, me: string): ConversationKey {
+  const pair = conversationId.split('_');
+  return pair.length === 2 ? (pair[0] === me ? pair[1] : pair[0]) : groupKey(conversationId);
+}
+
+/** The id the API's /mute takes: a pair's peer id, a group's id. */
+export const peerOrGroupId = (key: ConversationKey): string => groupIdOf(key) ?? key;
+
 /** The REST path of the conversation: its messages and read marks live under it. */
 export function conversationPath(key: ConversationKey): string {
   const groupId = groupIdOf(key);

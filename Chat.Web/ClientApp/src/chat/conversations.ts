@@ -15,7 +15,11 @@ export class ConversationList {
   constructor(private readonly store: ChatStore) {}
 
   async refresh() {
-    const conversations = await api<Conversation[]>('GET', '/api/conversations');
+    this.restore(await api<Conversation[]>('GET', '/api/conversations'));
+  }
+
+  /** The list as the server gave it (now, or as this browser kept it for an offline start). */
+  restore(conversations: Conversation[]) {
     for (const c of conversations) this.keysByConversation.set(c.id, keyOfConversation(c));
     const peers = conversations.map((c) => c.peer).filter((p): p is Contact => p !== null);
     this.store.set((s) => ({
@@ -23,6 +27,8 @@ export class ConversationList {
       contacts: withContacts(s.contacts, peers),
       presence: withPresence(s.presence, peers),
       reads: conversations.reduce((reads, c) => advanceReads(reads, keyOfConversation(c), { mine: c.myReadSeq, peer: c.peerReadSeq }), s.reads),
+      // The server's mutes (set on any device).
+      muted: conversations.filter((c) => c.muted).map(keyOfConversation),
     }));
   }
 

@@ -1,5 +1,7 @@
 import { api, upload } from '../api/http';
 import type { User } from '../api/types';
+import { DevicePush } from './devicePush';
+import { OfflineCopies } from './offlineCopy';
 import type { ChatStore } from './state';
 
 /** The signed-in user: profile changes, log-out, and noticing that the session ended elsewhere. */
@@ -18,6 +20,7 @@ export class Session {
 
   async logOut(everywhere: boolean) {
     await api<void>('POST', everywhere ? '/api/auth/logout-all' : '/api/auth/logout');
+    await DevicePush.forget();
     this.end();
   }
 
@@ -37,5 +40,7 @@ export class Session {
     if (this.ended) return;
     this.ended = true;
     this.signedOut();
+    // Signed out: nothing of this user stays for the next person at this browser.
+    OfflineCopies.clear();
   }
 }

@@ -50,7 +50,7 @@ export interface ChatState {
   threads: Record<string, Thread>;
   /** Until when (epoch ms) each peer shows as typing: by peer id in a pair, "{group key}/{user id}" in a group. */
   typingUntil: Record<string, number>;
-  /** Conversations (keys) that draw no attention (no notification, not in the title's count; a mention in a group still does). */
+  /** Conversations (keys) muted on the server: no push, no notification, not in the title's count (a mention in a group still does). */
   muted: string[];
   /** The groups opened, with their members, by group id. */
   groups: Record<string, GroupDetails>;
@@ -66,7 +66,7 @@ export class ChatStore {
   private readonly listeners = new Set<() => void>();
   private closed = false;
 
-  constructor(me: User, limits: Limits, muted: string[] = []) {
+  constructor(me: User, limits: Limits) {
     this.state = {
       me,
       limits,
@@ -78,7 +78,7 @@ export class ChatStore {
       reads: {},
       threads: {},
       typingUntil: {},
-      muted,
+      muted: [],
       groups: {},
       groupReads: {},
     };

@@ -189,7 +189,7 @@ export function ConversationView({ client, conversationKey: peerId, focusSeq }: 
               Members
             </button>
           )}
-          <button type="button" className="link" aria-pressed={muted} onClick={() => client.mute(peerId, !muted)}>
+          <button type="button" className="link" aria-pressed={muted} onClick={() => void client.mute(peerId, !muted).catch(() => undefined)}>
             {muted ? 'Unmute' : 'Mute'}
           </button>
           {!groupId && (

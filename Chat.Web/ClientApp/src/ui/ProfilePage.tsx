@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Contact } from '../api/types';
+import type { Contact, PushDevice } from '../api/types';
+import { DevicePush } from '../chat/devicePush';
 import { Attention } from '../chat/attention';
 import type { ChatClient } from '../chat/chatClient';
 import { ApiError } from '../api/http';
@@ -58,6 +59,7 @@ export function ProfilePage({ client }: { client: ChatClient }) {
       <p className="hint">Signed in as {me.email}</p>
       {status && <p className={status.kind === 'error' ? 'form-error' : 'saved'} role="status">{status.text}</p>}
       <Notifications />
+      <ClosedNotifications />
       <BlockedPeople client={client} />
       <div className="session-actions">
         <button type="button" onClick={() => void run(client.logOut(false), '')}>Log out</button>
@@ -86,6 +88,59 @@ function Notifications() {
       {!supported && <p className="hint">This browser does not show notifications.</p>}
       {refused && <p className="form-error" role="alert">The browser refused: allow notifications for this site in its settings.</p>}
       <p className="hint">Mute a conversation from its header to leave it out.</p>
+    </section>
+  );
+}
+
+/** Web Push for this device, and the list of the user's devices that receive pushes (each can be turned off). */
+function ClosedNotifications() {
+  const [on, setOn] = useState(false);
+  const [devices, setDevices] = useState<PushDevice[] | null>(null);
+  const [problem, setProblem] = useState<string | null>(null);
+  const reload = () => DevicePush.devices().then(setDevices, () => setDevices([]));
+  useEffect(() => {
+    void DevicePush.current().then((subscription) => setOn(subscription !== null), () => setOn(false));
+    void reload();
+  }, []);
+  const change = async (wanted: boolean) => {
+    setProblem(null);
+    try {
+      if (wanted && !(await DevicePush.enable())) setProblem('The browser refused: allow notifications for this site in its settings.');
+      if (!wanted) await DevicePush.disable();
+      setOn(wanted && (await DevicePush.current()) !== null);
+    } catch (e) {
+      setProblem(e instanceof Error ? e.message : 'Push could not be turned on.');
+    }
+    await reload();
+  };
+  const turnOff = async (device: PushDevice) => {
+    if (device.current) return change(false);
+    await DevicePush.removeDevice(device.id).catch(() => undefined);
+    await reload();
+  };
+  return (
+    <section className="profile-section" aria-labelledby="push-heading">
+      <h3 id="push-heading">When Chat is closed</h3>
+      <label className="checkbox">
+        <input type="checkbox" checked={on} disabled={!DevicePush.supported()} onChange={(e) => void change(e.target.checked)} />
+        Notify me when Chat is closed (this device)
+      </label>
+      {!DevicePush.supported() && <p className="hint">This browser cannot receive pushes (on iPhone and iPad, add Chat to the home screen first).</p>}
+      {problem && <p className="form-error" role="alert">{problem}</p>}
+      <p className="hint">The push service of your browser sees only that a message is waiting, never what it says.</p>
+      {devices && devices.length > 0 && (
+        <ul className="list" aria-label="Devices that receive pushes" data-testid="push-devices">
+          {devices.map((d) => (
+            <li key={d.id} className="row">
+              <span className="row-body">
+                <span className="row-title">{d.device}{d.current && ' (this device)'}</span>
+                <span className="row-sub">since {new Date(d.createdAt).toLocaleDateString()}</span>
+              </span>
+              <button type="button" className="link" onClick={() => void turnOff(d)}>Turn off</button>
+            </li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }
