@@ -70,7 +70,7 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
     }
 
     /// <summary>The request limits this cluster raises far above the defaults (all of them unless a fixture says otherwise).</summary>
-    protected virtual IEnumerable<string> RaisedRateLimits => ["SignUp", "Send", "Upload", "Search", "Typing", "ReadMarks", "GroupCreate", "GroupAdd"];
+    protected virtual IEnumerable<string> RaisedRateLimits => ["SignUp", "Send", "Upload", "Search", "Typing", "ReadMarks", "GroupCreate", "GroupAdd", "Settings"];
 
     /// <summary>The member limit of the test cluster's groups: small, so the limit test needs few people.</summary>
     public const int GroupMaxMembers = 8;

@@ -71,6 +71,26 @@ public class RateLimitTests(LimitsClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Settings_changes_push_devices_and_mutes_share_sixty_a_minute_then_429()
+    {
+        using var ann = ChatApiClient.For(cluster.ApiReplicas[0], ChatApiClient.NewClientAddress());
+        await ann.NewUserAsync("Ann");
+        using var ben = ChatApiClient.For(cluster.ApiReplicas[1], ChatApiClient.NewClientAddress());
+        var benUser = await ben.NewUserAsync("Ben");
+
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, await ann.MuteAsync(benUser.Id, muted: i % 2 == 0));
+            using var unsubscribe = new HttpRequestMessage(HttpMethod.Delete, "/api/push/subscriptions") { Content = JsonContent.Create(new { endpoint = $"https://fcm.googleapis.com/fcm/send/{i}" }) };
+            using var response = await ann.Http.SendAsync(unsubscribe);
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+        }
+
+        using var over = await ann.Http.PutAsync($"/api/conversations/{benUser.Id}/mute", null);
+        AssertTooMany(over);
+    }
+
+    [Fact]
     public async Task A_user_may_hold_twenty_hub_connections_across_replicas_and_no_more()
     {
         using var user = ChatApiClient.For(cluster.ApiReplicas[0], ChatApiClient.NewClientAddress());
