@@ -5,6 +5,7 @@ using Chat.LoadTest.Scenarios;
 //   dotnet run -c Release --project Chat.LoadTest -- messages --url http://localhost:5180 --pairs 10 --rate 20 --duration 20
 //   dotnet run -c Release --project Chat.LoadTest -- max-rate --pairs 50 --bound-ms 50 --mongo mongodb://...
 //   dotnet run -c Release --project Chat.LoadTest -- group-fanout --members 256 --rates 10 --duration 20
+//   dotnet run -c Release --project Chat.LoadTest -- push --pairs 20 --rate 100 --push-port 8090   (cluster started with --Push:AllowedHosts:0=127.0.0.1:8090)
 var options = Arguments.Parse(args.Skip(1));
 var invariant = System.Globalization.CultureInfo.InvariantCulture;
 MessagesScenario.Options MessagesOptions() => new(
@@ -51,6 +52,13 @@ return args.FirstOrDefault() switch
             MongoConnectionString: options.GetValueOrDefault("mongo")),
         options.GetValueOrDefault("rates", "10").Split(',').Select(r => double.Parse(r, invariant)).ToList(),
         double.Parse(options.GetValueOrDefault("bound-ms", "100"), invariant)),
+    "push" => await RunPushAsync(new PushScenario.Options(
+        new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
+        int.Parse(options.GetValueOrDefault("pairs", "20")),
+        double.Parse(options.GetValueOrDefault("rate", "50"), invariant),
+        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "20"), invariant)),
+        TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "3"), invariant)),
+        int.Parse(options.GetValueOrDefault("push-port", "8090")))),
     "presence-crash" => await PresenceCrashScenario.RunAsync(
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
         int.Parse(options.GetValueOrDefault("kills", "5"))),
@@ -66,6 +74,21 @@ static async Task<int> RunMessagesAsync(MessagesScenario.Options options)
     MessagesScenario.Print(options, report);
     WriteJson("messages", MessagesJson(options.Pairs, options.Rate, options.Duration, report));
     return report.Clean ? 0 : 1;
+}
+
+static async Task<int> RunPushAsync(PushScenario.Options options)
+{
+    Console.WriteLine($"push: {options.Pairs} pairs whose recipients' only device is closed, {options.Rate} msg/s for {options.Duration.TotalSeconds} s, " +
+        $"pushes received at 127.0.0.1:{options.PushPort}, via {options.Url}");
+    var report = await PushScenario.RunAsync(options, line => Console.Error.Write($"\r  {line}   "));
+    Console.Error.WriteLine();
+    PushScenario.Print(report);
+    WriteJson("push", new
+    {
+        options.Pairs, options.Rate, report.Sent, report.Throughput, report.Errors, report.Pushed, report.Missing, report.Duplicates,
+        Ack = Summary(report.Ack), Push = Summary(report.Push), report.CpuMsPerMessageAboveIdle,
+    });
+    return report.Errors + report.Missing + report.Duplicates == 0 ? 0 : 1;
 }
 
 static async Task<int> RunMaxRateAsync(MaxRateScenario.Options options)
@@ -179,6 +202,7 @@ static int Usage()
     Console.Error.WriteLine("       (--mongo: the cluster's database; verified messages are deleted during the run to keep the stand-in fast)");
     Console.Error.WriteLine("       Chat.LoadTest idle-connections [--url URL] [--connections N] [--hold SECONDS]   (local cluster only)");
     Console.Error.WriteLine("       Chat.LoadTest group-fanout [--url URL] [--members N] [--groups N] [--rates MSG_PER_S,...] [--duration S] [--warmup S] [--bound-ms MS] [--redis HOST:PORT] [--mongo CONNECTION_STRING]");
+    Console.Error.WriteLine("       Chat.LoadTest push [--url URL] [--pairs N] [--rate MSG_PER_S] [--duration S] [--warmup S] [--push-port PORT]   (cluster started with --Push:AllowedHosts:0=127.0.0.1:PORT)");
     Console.Error.WriteLine("       Chat.LoadTest presence-crash [--url URL] [--kills N]   (kills API replicas: local cluster only)");
     Console.Error.WriteLine("       Chat.LoadTest chaos [--url URL] [--pairs N] [--rate-per-user MSG_PER_S] [--before S] [--after S] [--faults mongo-freeze,redis-freeze,replica-stop,replica-kill]   (local cluster only)");
     return 2;

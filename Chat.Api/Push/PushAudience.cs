@@ -42,6 +42,13 @@ public sealed class PushAudience(PushStore store, IConnectionMultiplexer redis, 
         return profile;
     }
 
+    /// <summary>
+    /// True when this replica knows, without asking anyone, that the user has no device to push
+    /// to: the common case, which then costs a message nothing (not even a wake-up of the dispatcher).
+    /// </summary>
+    public bool KnownWithoutDevices(string userId) =>
+        _kept.TryGetValue(userId, out var kept) && kept.Profile.Subscriptions.Count == 0 && time.GetElapsedTime(kept.ReadAt) < KeptFor;
+
     /// <summary>The user's devices or mutes changed: dropped here at once, then on every replica.</summary>
     public async Task ChangedAsync(string userId)
     {

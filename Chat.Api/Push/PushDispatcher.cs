@@ -77,7 +77,7 @@ public sealed class PushDispatcher : BackgroundService
     /// <summary>Queues the pushes of a stored message; never waits (a full queue drops it, counted).</summary>
     public void Stored(PushJob job)
     {
-        if (_vapid is null || job.Recipients.Count == 0) return;
+        if (_vapid is null || job.Recipients.All(_audience.KnownWithoutDevices)) return;
         if (!_jobs.Writer.TryWrite(job)) _telemetry.FailedFor("overloaded");
     }
 

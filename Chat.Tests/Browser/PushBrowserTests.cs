@@ -1,3 +1,4 @@
+using Chat.LoadTest.Push;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Chat.Tests.Cluster;

@@ -24,6 +24,16 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>The push service the API replicas deliver Web Push to in this run.</summary>
     public PushServiceStandIn PushService { get; private set; } = null!;
 
+    /// <summary>A port the load tool's push scenario may receive pushes on (allowed too).</summary>
+    public int LoadToolPushPort { get; private set; }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
     /// <summary>How long the cluster took from start to every resource healthy.</summary>
     public TimeSpan StartedIn { get; private set; }
 
@@ -34,6 +44,7 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
     {
         var stopwatch = Stopwatch.StartNew();
         PushService = await PushServiceStandIn.StartAsync();
+        LoadToolPushPort = FreePort();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Chat_AppHost>(
             [
                 "--Infrastructure:Mode=executables",
@@ -41,6 +52,7 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
                 "--DcpPublisher:ContainerRuntimeInitializationTimeout=00:00:00",
                 // The tests' push service, allowed as a developer would allow a local one (passed through by the AppHost).
                 $"--Push:AllowedHosts:0={PushService.Host}",
+                $"--Push:AllowedHosts:1=127.0.0.1:{LoadToolPushPort}",
             ],
             (options, _) => options.AllowUnsecuredTransport = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -34,4 +34,18 @@ public class LoadTestSmokeTests(ClusterFixture cluster)
         Assert.Equal((0L, 0L, 0L, 0L, (long?)0), (report.Errors, report.Lost, report.Duplicates, report.OutOfOrder, report.HistoryGaps));
         Assert.Equal(report.Sent * members, report.Delivery.Count); // every member, the sender's own devices too
     }
+
+    [Fact]
+    public async Task A_short_push_run_pushes_every_message_to_the_closed_device_exactly_once()
+    {
+        var options = new PushScenario.Options(cluster.WebEndpoint, Pairs: 3, Rate: 15,
+            Duration: TimeSpan.FromSeconds(3), Warmup: TimeSpan.FromSeconds(1), cluster.LoadToolPushPort, MeasureCpu: false);
+
+        var report = await PushScenario.RunAsync(options);
+
+        Assert.InRange(report.Sent, 30, 60);
+        Assert.Equal((0L, 0L, 0L), (report.Errors, report.Missing, report.Duplicates));
+        Assert.Equal(report.Sent, report.Pushed);
+        Assert.Equal(report.Sent, report.Push.Count);
+    }
 }

@@ -1,3 +1,4 @@
+using Chat.LoadTest.Push;
 using System.Net;
 using System.Net.Http.Json;
 

@@ -1,3 +1,4 @@
+using Chat.LoadTest.Push;
 using System.Text.Json;
 using Chat.Api.Identity;
 using Chat.Api.Push;

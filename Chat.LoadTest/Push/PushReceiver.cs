@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.WebUtilities;
 
-namespace Chat.Tests.Support;
+namespace Chat.LoadTest.Push;
 
 /// <summary>
 /// A browser's side of Web Push encryption (RFC 8291 with RFC 8188's aes128gcm), written from the
