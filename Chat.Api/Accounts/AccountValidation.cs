@@ -19,9 +19,11 @@ public static class AccountValidation
         .Check(normalized.Length > 0, "email", "Email is required.")
         .Check(normalized.Length == 0 || (normalized.Length <= EmailMaxLength && IsAddress(normalized)), "email", "Email is not a valid address.");
 
-    public static ValidationErrors Password(this ValidationErrors errors, string? password) => errors
-        .Check(password is { Length: >= PasswordMinLength and <= PasswordMaxLength }, "password",
-            $"Password must be {PasswordMinLength} to {PasswordMaxLength} characters.");
+    public static ValidationErrors Password(this ValidationErrors errors, string? password, string field = "password") => errors
+        .Check(password is { Length: >= PasswordMinLength and <= PasswordMaxLength }, field,
+            $"Password must be {PasswordMinLength} to {PasswordMaxLength} characters.")
+        .Check(password is null || !CommonPasswords.Contains(password), field,
+            "This password is one of the most common ones, guessed first: choose another.");
 
     public static ValidationErrors FullName(this ValidationErrors errors, string normalized) => errors
         .Check(normalized.Length is >= 1 and <= FullNameMaxLength, "fullName",

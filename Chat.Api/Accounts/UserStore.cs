@@ -62,6 +62,10 @@ public sealed class UserStore(IMongoDatabase database)
             cancellationToken: cancellationToken);
 
     /// <summary>Gives the user a new session stamp, which ends every session issued before.</summary>
+    public Task SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken) =>
+        _users.UpdateOneAsync(Builders<UserDocument>.Filter.Eq(u => u.Id, id),
+            Builders<UserDocument>.Update.Set(u => u.PasswordHash, passwordHash), cancellationToken: cancellationToken);
+
     public async Task<string> RenewSessionStampAsync(string id, CancellationToken cancellationToken)
     {
         var stamp = NewSessionStamp();

@@ -16,12 +16,18 @@ public static class AuthApi
         api.MapPost("/logout", LogOut);
         api.MapPost("/logout-all", LogOutEverywhere).RequireAuthorization();
         api.MapGet("/me", Me).RequireAuthorization();
+        api.MapGet("/sessions", ListSessions).RequireAuthorization();
+        api.MapDelete("/sessions/{id}", EndSession).RequireAuthorization();
+        api.MapPut("/password", ChangePassword).RequireAuthorization();
     }
+
+    // After UseForwardedHeaders, the browser's address as the web front saw it.
+    private static AuthService.Device DeviceOf(HttpContext context) => new(context.Request.Headers.UserAgent, context.Connection.RemoteIpAddress);
 
     public static async Task<Results<Created<UserResponse>, ProblemHttpResult>> SignUp(
         SignUpRequest request, HttpContext context, AuthService auth, CancellationToken cancellationToken)
     {
-        var (session, error) = await auth.SignUpAsync(request, cancellationToken);
+        var (session, error) = await auth.SignUpAsync(request, DeviceOf(context), cancellationToken);
         if (error is not null) return error.ToProblem(context);
         SessionCookie.Write(context, session!.Token, session.ExpiresAt);
         return TypedResults.Created("/api/auth/me", session.User);
@@ -30,9 +36,7 @@ public static class AuthApi
     public static async Task<Results<Ok<UserResponse>, ProblemHttpResult>> LogIn(
         LogInRequest request, HttpContext context, AuthService auth, CancellationToken cancellationToken)
     {
-        // After UseForwardedHeaders, the browser's address as the web front saw it.
-        var clientAddress = context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
-        var (session, error) = await auth.LogInAsync(request, clientAddress, cancellationToken);
+        var (session, error) = await auth.LogInAsync(request, DeviceOf(context), cancellationToken);
         if (error is not null) return error.ToProblem(context);
         SessionCookie.Write(context, session!.Token, session.ExpiresAt);
         return TypedResults.Ok(session.User);
@@ -58,5 +62,27 @@ public static class AuthApi
     {
         var (user, error) = await auth.CurrentUserAsync(context.User.UserId(), cancellationToken);
         return error is null ? TypedResults.Ok(user) : error.ToProblem(context);
+    }
+
+    public static async Task<Ok<List<SessionResponse>>> ListSessions(HttpContext context, AuthService auth, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await auth.SessionsAsync(context.User.UserId(), context.User.SessionId(), cancellationToken));
+
+    /// <summary>Signs a device out at once, everywhere; ending this very session is a log-out (the cookie goes too).</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> EndSession(
+        string id, HttpContext context, AuthService auth, CancellationToken cancellationToken)
+    {
+        if (await auth.EndSessionAsync(context.User.UserId(), id, cancellationToken) is { } error) return error.ToProblem(context);
+        if (id == context.User.SessionId()) SessionCookie.Clear(context);
+        return TypedResults.NoContent();
+    }
+
+    /// <summary>204 with a fresh cookie for this session; every other session has ended.</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> ChangePassword(
+        ChangePasswordRequest request, HttpContext context, AuthService auth, CancellationToken cancellationToken)
+    {
+        var (session, error) = await auth.ChangePasswordAsync(context.User, request, DeviceOf(context), cancellationToken);
+        if (error is not null) return error.ToProblem(context);
+        SessionCookie.Write(context, session!.Token, session.ExpiresAt);
+        return TypedResults.NoContent();
     }
 }

@@ -15,3 +15,8 @@ public sealed record UserResponse(string Id, string Email, string FullName, stri
 public sealed record ContactResponse(string Id, string FullName, string? AvatarUrl, bool Online, DateTime? LastSeenAt, bool Blocked = false);
 
 public sealed record ContactPage(IReadOnlyList<ContactResponse> Items, string? Next);
+
+/// <summary>A signed-in device (API 1.3): <c>Place</c> is the network it signed in from, <c>Current</c> the one asking.</summary>
+public sealed record SessionResponse(string Id, string Device, DateTime CreatedAt, DateTime LastActiveAt, string? Place, bool Current);
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);

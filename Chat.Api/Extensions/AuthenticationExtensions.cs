@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Chat.Api.Accounts;
 using Chat.Api.Identity;
 using Chat.Api.Infrastructure;
+using Chat.Api.Infrastructure.MongoDB;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -26,6 +27,8 @@ public static class AuthenticationExtensions
     {
         builder.Services.AddOptions<AuthOptions>().BindConfiguration(AuthOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<SessionTokens>();
+        builder.Services.AddSingleton<SessionStore>();
+        builder.Services.AddSingleton(new MongoIndexes.Definition(SessionStore.CreateIndexesAsync));
         builder.Services.AddSingleton<Sessions>();
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<IPasswordHasher<UserDocument>, PasswordHasher<UserDocument>>();
@@ -55,6 +58,7 @@ public static class AuthenticationExtensions
                                 userId,
                                 context.Principal?.FindFirstValue(SessionTokens.SessionStampClaim),
                                 context.Principal?.FindFirstValue(SessionTokens.SessionIdClaim),
+                                context.Principal?.SessionExpiresAt() ?? DateTimeOffset.UtcNow,
                                 context.HttpContext.RequestAborted);
                             if (!current) context.Fail("The session has ended.");
                         }

@@ -5,9 +5,10 @@ namespace Chat.Api.Hubs;
 
 /// <summary>
 /// A hub call that meets an unavailable MongoDB or Redis answers "try again" (a HubException),
-/// like the REST API's 503. Failures are logged here, by whose fault: SignalR's dispatcher would
-/// log every failed call at Error, a client's invalid arguments and refused calls included, so
-/// its log category is silenced (appsettings.json) and only our own failures are errors.
+/// like the REST API's 503. Failures are logged here, by whose fault: SignalR would log every
+/// failed call at Error, and every refused connection (a client over its connection cap) as
+/// "Error when dispatching 'OnConnectedAsync'", so its dispatcher's and connection handler's log
+/// categories are silenced (appsettings.json) and only our own failures are errors.
 /// </summary>
 public sealed class DependencyFailureFilter(ILogger<DependencyFailureFilter> logger) : IHubFilter
 {
@@ -32,6 +33,30 @@ public sealed class DependencyFailureFilter(ILogger<DependencyFailureFilter> log
         catch (Exception ex) when (!invocation.Context.ConnectionAborted.IsCancellationRequested)
         {
             logger.LogError(ex, "{Method} failed.", invocation.HubMethodName);
+            throw;
+        }
+    }
+
+    public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+    {
+        try
+        {
+            await next(context);
+        }
+        catch (HubException refused)
+        {
+            // A limit of the client's (too many connections): its business, like a 429.
+            logger.LogInformation("Connection refused: {Reason}", refused.Message);
+            throw;
+        }
+        catch (Exception ex) when (DependencyFailures.IsUnavailable(ex))
+        {
+            logger.LogWarning(ex, "A connection met an unavailable dependency while opening; the client reconnects.");
+            throw;
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "Opening a connection failed.");
             throw;
         }
     }

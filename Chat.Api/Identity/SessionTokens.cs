@@ -34,10 +34,15 @@ public sealed class SessionTokens
 
     public SymmetricSecurityKey SigningKey { get; }
 
-    public (string Token, DateTimeOffset ExpiresAt) Issue(string userId, string sessionStamp)
+    /// <summary>
+    /// A token for a new session, or (<paramref name="sessionId"/> and <paramref name="expiresAt"/>
+    /// given) a fresh one for a session that goes on under a new stamp (a password change).
+    /// </summary>
+    public (string Token, DateTimeOffset ExpiresAt, string SessionId) Issue(string userId, string sessionStamp, string? sessionId = null, DateTimeOffset? expiresAt = null)
     {
         var now = _time.GetUtcNow();
-        var expires = now + _lifetime;
+        var expires = expiresAt ?? now + _lifetime;
+        sessionId ??= Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,
@@ -46,14 +51,14 @@ public sealed class SessionTokens
                 new Claim(JwtRegisteredClaimNames.Sub, userId),
                 new Claim(SessionStampClaim, sessionStamp),
                 // This session's own id, so log-out can end it alone.
-                new Claim(SessionIdClaim, Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16))),
+                new Claim(SessionIdClaim, sessionId),
             ]),
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = expires.UtcDateTime,
             SigningCredentials = _credentials,
         });
-        return (token, expires);
+        return (token, expires, sessionId);
     }
 
     /// <summary>What a token must satisfy: our issuer and audience, HS256 with our key, unexpired.</summary>

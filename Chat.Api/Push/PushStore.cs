@@ -38,8 +38,8 @@ public sealed class PushStore(IMongoDatabase database)
     public Task DeleteOfSessionAsync(string userId, string sessionId, CancellationToken cancellationToken) =>
         _subscriptions.DeleteManyAsync(S.Eq(s => s.UserId, userId) & S.Eq(s => s.SessionId, sessionId), cancellationToken);
 
-    public Task DeleteOfUserAsync(string userId, CancellationToken cancellationToken) =>
-        _subscriptions.DeleteManyAsync(S.Eq(s => s.UserId, userId), cancellationToken);
+    public Task DeleteOfUserAsync(string userId, string? exceptSessionId, CancellationToken cancellationToken) =>
+        _subscriptions.DeleteManyAsync(S.Eq(s => s.UserId, userId) & S.Ne(s => s.SessionId, exceptSessionId ?? ""), cancellationToken);
 
     public Task MuteAsync(string userId, string conversationId, DateTime at, CancellationToken cancellationToken) =>
         _mutes.UpdateOneAsync(

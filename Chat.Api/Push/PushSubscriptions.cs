@@ -91,10 +91,10 @@ public sealed class PushSubscriptions(PushStore store, PushAudience audience, Pu
         await audience.ChangedAsync(userId);
     }
 
-    /// <summary>Log-out everywhere: no device of the user receives pushes.</summary>
-    public async Task UserSignedOutAsync(string userId, CancellationToken cancellationToken)
+    /// <summary>Log-out everywhere (a password change: but for <paramref name="exceptSessionId"/>): no device of the user receives pushes.</summary>
+    public async Task UserSignedOutAsync(string userId, CancellationToken cancellationToken, string? exceptSessionId = null)
     {
-        await store.DeleteOfUserAsync(userId, cancellationToken);
+        await store.DeleteOfUserAsync(userId, exceptSessionId, cancellationToken);
         await audience.ChangedAsync(userId);
     }
 

@@ -34,11 +34,17 @@ public sealed class ConnectionRegistry(IConnectionMultiplexer redis, IHostApplic
         foreach (var (_, (_, _, context)) in _connections) context.Abort();
     }
 
+    // "user:{id}", "user:{id} {session kept}" or "session:{id}".
     private void CloseLocal(string ended)
     {
+        var (target, kept) = ended.Split(' ') is [var first, var second] ? (first, second) : (ended, null);
         foreach (var (_, (userId, sessionId, context)) in _connections)
         {
-            if (ended == UserPrefix + userId || (sessionId is not null && ended == SessionPrefix + sessionId)) context.Abort();
+            if ((target == UserPrefix + userId && (kept is null || sessionId != kept))
+                || (sessionId is not null && target == SessionPrefix + sessionId))
+            {
+                context.Abort();
+            }
         }
     }
 
@@ -57,8 +63,9 @@ public sealed class ConnectionRegistry(IConnectionMultiplexer redis, IHostApplic
     public IEnumerable<string> ConnectionsOf(string userId) =>
         _connections.Where(c => c.Value.UserId == userId).Select(c => c.Key);
 
-    /// <summary>Closes the user's connections on every replica.</summary>
-    public Task CloseUserAsync(string userId) => redis.GetSubscriber().PublishAsync(SessionsEnded, UserPrefix + userId);
+    /// <summary>Closes the user's connections on every replica, but those of <paramref name="exceptSessionId"/>.</summary>
+    public Task CloseUserAsync(string userId, string? exceptSessionId = null) =>
+        redis.GetSubscriber().PublishAsync(SessionsEnded, exceptSessionId is null ? UserPrefix + userId : $"{UserPrefix}{userId} {exceptSessionId}");
 
     /// <summary>Closes one session's connections on every replica.</summary>
     public Task CloseSessionAsync(string sessionId) => redis.GetSubscriber().PublishAsync(SessionsEnded, SessionPrefix + sessionId);

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Chat.Tests.Support;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit.Abstractions;
 
 namespace Chat.Tests.Cluster;
@@ -101,6 +102,10 @@ public class RateLimitTests(LimitsClusterFixture cluster)
             for (var i = 0; i < 20; i++) tabs.Add(await LiveClient.ConnectAsync(cluster.ApiReplicas[i % 2], user.SessionToken!));
 
             await Assert.ThrowsAnyAsync<Exception>(() => LiveClient.ConnectAsync(cluster.ApiReplicas[0], user.SessionToken!));
+            // A client's limit is logged as a refusal, not as an error of ours.
+            var log = await ConsoleOfAsync(cluster.ReplicaResourceId(cluster.ApiReplicas[0]), "Connection refused: Too many open connections");
+            Assert.Contains(log, line => line.Contains("Connection refused: Too many open connections", StringComparison.Ordinal));
+            Assert.DoesNotContain(log, line => line.Contains("Error when dispatching", StringComparison.Ordinal));
 
             // A closed tab frees its place (once the server has seen it close).
             await tabs[0].DisposeAsync();
@@ -160,6 +165,26 @@ public class RateLimitTests(LimitsClusterFixture cluster)
         for (var i = 0; i < 60; i++) Assert.Equal(HttpStatusCode.OK, await owner.AddMembersAsync(groupId, friend.Id)); // already in after the first
         using var tooMany = await owner.Http.PostAsJsonAsync($"/api/groups/{groupId}/members", new { userIds = new[] { friend.Id } });
         AssertTooMany(tooMany);
+    }
+
+    /// <summary>The replica's console output so far, once a line holds <paramref name="awaited"/> (or after 10 s).</summary>
+    private async Task<List<string>> ConsoleOfAsync(string resourceId, string awaited)
+    {
+        var lines = new List<string>();
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await foreach (var batch in cluster.App.Services.GetRequiredService<ResourceLoggerService>().WatchAsync(resourceId).WithCancellation(stop.Token))
+            {
+                lines.AddRange(batch.Select(l => l.Content));
+                if (lines.Any(l => l.Contains(awaited, StringComparison.Ordinal))) break;
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // What came within the time.
+        }
+        return lines;
     }
 
     private static void AssertTooMany(HttpResponseMessage response)

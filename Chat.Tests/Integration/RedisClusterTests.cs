@@ -81,12 +81,13 @@ public sealed class RedisClusterTests : IAsyncLifetime
             PasswordHash = "x", CreatedAt = DateTime.UtcNow, SessionStamp = UserStore.NewSessionStamp(),
         };
         Assert.True(await users.TryCreateAsync(user, default));
-        var sessions = new Sessions(_redis, users, TimeProvider.System);
+        var sessions = new Sessions(_redis, users, new SessionStore(_database), TimeProvider.System);
+        var expires = DateTimeOffset.UtcNow.AddHours(1);
 
-        Assert.True(await sessions.IsCurrentAsync(user.Id, user.SessionStamp, "s1", default));
-        await sessions.EndAsync(user.Id, "s1", DateTimeOffset.UtcNow.AddHours(1));
-        Assert.False(await sessions.IsCurrentAsync(user.Id, user.SessionStamp, "s1", default));
-        Assert.True(await sessions.IsCurrentAsync(user.Id, user.SessionStamp, "s2", default));
+        Assert.True(await sessions.IsCurrentAsync(user.Id, user.SessionStamp, "s1", expires, default));
+        await sessions.EndAsync(user.Id, "s1", expires, default);
+        Assert.False(await sessions.IsCurrentAsync(user.Id, user.SessionStamp, "s1", expires, default));
+        Assert.True(await sessions.IsCurrentAsync(user.Id, user.SessionStamp, "s2", expires, default));
     }
 
     [Fact]
