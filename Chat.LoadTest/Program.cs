@@ -58,7 +58,8 @@ return args.FirstOrDefault() switch
         double.Parse(options.GetValueOrDefault("rate", "50"), invariant),
         TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "20"), invariant)),
         TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "3"), invariant)),
-        int.Parse(options.GetValueOrDefault("push-port", "8090")))),
+        int.Parse(options.GetValueOrDefault("push-port", "8090")),
+        MongoConnectionString: options.GetValueOrDefault("mongo"))),
     "presence-crash" => await PresenceCrashScenario.RunAsync(
         new Uri(options.GetValueOrDefault("url", "http://localhost:5180")),
         int.Parse(options.GetValueOrDefault("kills", "5"))),
@@ -202,7 +203,7 @@ static int Usage()
     Console.Error.WriteLine("       (--mongo: the cluster's database; verified messages are deleted during the run to keep the stand-in fast)");
     Console.Error.WriteLine("       Chat.LoadTest idle-connections [--url URL] [--connections N] [--hold SECONDS]   (local cluster only)");
     Console.Error.WriteLine("       Chat.LoadTest group-fanout [--url URL] [--members N] [--groups N] [--rates MSG_PER_S,...] [--duration S] [--warmup S] [--bound-ms MS] [--redis HOST:PORT] [--mongo CONNECTION_STRING]");
-    Console.Error.WriteLine("       Chat.LoadTest push [--url URL] [--pairs N] [--rate MSG_PER_S] [--duration S] [--warmup S] [--push-port PORT]   (cluster started with --Push:AllowedHosts:0=127.0.0.1:PORT)");
+    Console.Error.WriteLine("       Chat.LoadTest push [--url URL] [--pairs N] [--rate MSG_PER_S] [--duration S] [--warmup S] [--push-port PORT] [--mongo CONNECTION_STRING]   (cluster started with --Push:AllowedHosts:0=127.0.0.1:PORT)");
     Console.Error.WriteLine("       Chat.LoadTest presence-crash [--url URL] [--kills N]   (kills API replicas: local cluster only)");
     Console.Error.WriteLine("       Chat.LoadTest chaos [--url URL] [--pairs N] [--rate-per-user MSG_PER_S] [--before S] [--after S] [--faults mongo-freeze,redis-freeze,replica-stop,replica-kill]   (local cluster only)");
     return 2;

@@ -23,7 +23,9 @@ namespace Chat.LoadTest.Scenarios;
 /// </summary>
 public static class PushScenario
 {
-    public sealed record Options(Uri Url, int Pairs, double Rate, TimeSpan Duration, TimeSpan Warmup, int PushPort, bool MeasureCpu = true);
+    /// <param name="MongoConnectionString">When given, pushed messages are deleted during the run (the stand-in slows with a collection's size; see VerifiedMessagePruner).</param>
+    public sealed record Options(Uri Url, int Pairs, double Rate, TimeSpan Duration, TimeSpan Warmup, int PushPort, bool MeasureCpu = true,
+        string? MongoConnectionString = null);
 
     public sealed record Report(long Sent, double Throughput, long Errors, long Pushed, long Missing, long Duplicates,
         LatencyStats Ack, LatencyStats Push, double? CpuMsPerMessageAboveIdle);
@@ -34,6 +36,7 @@ public static class PushScenario
     {
         var sentAt = new ConcurrentDictionary<(string ConversationId, long Seq), long>();
         var pushedAt = new ConcurrentDictionary<(string ConversationId, long Seq), long>();
+        var highestPushed = new ConcurrentDictionary<string, long>();
         long duplicates = 0, errors = 0;
         var pairs = new List<Pair>();
 
@@ -48,9 +51,11 @@ public static class PushScenario
             var payload = JsonSerializer.Deserialize<JsonElement>(pairs[device].Keys.Decrypt(body.ToArray()));
             var id = (payload.GetProperty("conversationId").GetString()!, payload.GetProperty("seq").GetInt64());
             if (!pushedAt.TryAdd(id, Stopwatch.GetTimestamp())) Interlocked.Increment(ref duplicates);
+            highestPushed.AddOrUpdate(id.Item1, id.Item2, (_, seen) => Math.Max(seen, id.Item2));
             return Results.StatusCode(StatusCodes.Status201Created);
         });
         await pushService.StartAsync();
+        await using var pruner = options.MongoConnectionString is { } mongo ? new Storage.VerifiedMessagePruner(mongo, () => highestPushed) : null;
 
         var run = Guid.NewGuid().ToString("N")[..8];
         for (var i = 0; i < options.Pairs; i++)
