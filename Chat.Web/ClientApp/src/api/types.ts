@@ -198,3 +198,13 @@ export interface PushPayload {
   seq: number;
   kind: 'message' | 'mention';
 }
+
+/** A signed-in device (GET /api/auth/sessions); place: the network it signed in from; current: this one. */
+export interface SessionInfo {
+  id: string;
+  device: string;
+  createdAt: string;
+  lastActiveAt: string;
+  place: string | null;
+  current: boolean;
+}

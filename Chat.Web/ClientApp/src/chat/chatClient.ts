@@ -281,6 +281,11 @@ export class ChatClient {
     return this.session.logOut(everywhere);
   }
 
+  /** The account's devices and password (session.ts). */
+  get account() {
+    return this.session;
+  }
+
   /** The list and the text messages waiting to go, for the next start (offline included). */
   private keepCopy() {
     const { me, limits, conversations } = this.getState();

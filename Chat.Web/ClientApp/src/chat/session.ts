@@ -1,5 +1,5 @@
 import { api, upload } from '../api/http';
-import type { User } from '../api/types';
+import type { SessionInfo, User } from '../api/types';
 import { DevicePush } from './devicePush';
 import { OfflineCopies } from './offlineCopy';
 import type { ChatStore } from './state';
@@ -16,6 +16,21 @@ export class Session {
 
   async updateAvatar(file: File) {
     this.store.set({ me: await upload<User>('PUT', '/api/users/me/avatar', file) });
+  }
+
+  /** Where I am signed in, this device marked. */
+  devices() {
+    return api<SessionInfo[]>('GET', '/api/auth/sessions');
+  }
+
+  /** Signs one of my other devices out, at once. */
+  signOutDevice(id: string) {
+    return api<void>('DELETE', `/api/auth/sessions/${encodeURIComponent(id)}`);
+  }
+
+  /** A new password (the current one needed); every other device is signed out, this one stays. */
+  changePassword(currentPassword: string, newPassword: string) {
+    return api<void>('PUT', '/api/auth/password', { currentPassword, newPassword });
   }
 
   async logOut(everywhere: boolean) {

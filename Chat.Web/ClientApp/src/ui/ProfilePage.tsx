@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Contact, PushDevice } from '../api/types';
+import type { Contact, PushDevice, SessionInfo } from '../api/types';
 import { DevicePush } from '../chat/devicePush';
 import { Attention } from '../chat/attention';
 import type { ChatClient } from '../chat/chatClient';
@@ -60,6 +60,8 @@ export function ProfilePage({ client }: { client: ChatClient }) {
       {status && <p className={status.kind === 'error' ? 'form-error' : 'saved'} role="status">{status.text}</p>}
       <Notifications />
       <ClosedNotifications />
+      <SignedInDevices client={client} />
+      <PasswordChange client={client} />
       <BlockedPeople client={client} />
       <div className="session-actions">
         <button type="button" onClick={() => void run(client.logOut(false), '')}>Log out</button>
@@ -141,6 +143,71 @@ function ClosedNotifications() {
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+/** Where the account is signed in; any other device can be signed out from here. */
+function SignedInDevices({ client }: { client: ChatClient }) {
+  const [devices, setDevices] = useState<SessionInfo[] | null>(null);
+  const reload = () => client.account.devices().then(setDevices, () => setDevices([]));
+  useEffect(() => void reload(), [client]);
+  const signOut = async (id: string) => {
+    await client.account.signOutDevice(id).catch(() => undefined);
+    await reload();
+  };
+  return (
+    <section className="profile-section" aria-labelledby="devices-heading">
+      <h3 id="devices-heading">Where you are signed in</h3>
+      {devices === null ? <p className="hint">Loading…</p> : (
+        <ul className="list" data-testid="signed-in-devices">
+          {devices.map((d) => (
+            <li key={d.id} className="row">
+              <span className="row-body">
+                <span className="row-title">{d.device}{d.current && ' (this device)'}</span>
+                <span className="row-sub">
+                  active {new Date(d.lastActiveAt).toLocaleString()}{d.place && ` · from ${d.place}`} · since {new Date(d.createdAt).toLocaleDateString()}
+                </span>
+              </span>
+              {!d.current && <button type="button" className="link" onClick={() => void signOut(d.id)}>Sign out</button>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** A new password: the current one first; every other device is signed out. */
+function PasswordChange({ client }: { client: ChatClient }) {
+  const limits = useChat(client, (s) => s.limits);
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [status, setStatus] = useState<{ kind: 'saved' | 'error'; text: string } | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    try {
+      await client.account.changePassword(current, next);
+      setCurrent('');
+      setNext('');
+      setStatus({ kind: 'saved', text: 'Password changed. Your other devices are signed out.' });
+    } catch (e) {
+      const error = e as Error;
+      setStatus({ kind: 'error', text: (e instanceof ApiError && (e.field('newPassword') ?? e.field('currentPassword'))) || error.message });
+    }
+  };
+  return (
+    <section className="profile-section" aria-labelledby="password-heading">
+      <h3 id="password-heading">Password</h3>
+      <form onSubmit={(e) => void submit(e)} className="field">
+        <label htmlFor="current-password">Current password</label>
+        <input id="current-password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} />
+        <label htmlFor="new-password">New password</label>
+        <input id="new-password" type="password" autoComplete="new-password" minLength={limits.minPasswordLength} maxLength={limits.maxPasswordLength}
+          value={next} onChange={(e) => setNext(e.target.value)} />
+        <button type="submit" disabled={!current || next.length < limits.minPasswordLength}>Change password</button>
+      </form>
+      {status && <p className={status.kind === 'error' ? 'form-error' : 'saved'} role="status">{status.text}</p>}
     </section>
   );
 }
