@@ -137,7 +137,6 @@ public static class GroupFanoutScenario
 
         await using var pruner = options.MongoConnectionString is null ? null : new Storage.VerifiedMessagePruner(options.MongoConnectionString, () => crowd.HighestAcked);
         var senders = crowd.Groups.SelectMany(g => g.Members.Select(m => (Group: g, Member: m))).ToList();
-        var interval = TimeSpan.FromSeconds(senders.Count / options.Rate); // each member sends at rate / members
         var total = options.Warmup + options.Duration;
         var started = Stopwatch.GetTimestamp();
         var measuring = new Lazy<(TimeSpan Cpu, Dictionary<string, long>? Redis, long Deliveries)>(() =>
@@ -150,45 +149,37 @@ public static class GroupFanoutScenario
             $"{Stopwatch.GetElapsedTime(started).TotalSeconds,5:F0} s  sent {crowd.Sends.Count,6}  delivered {Interlocked.Read(ref crowd.DeliveryCount),8}  errors {Interlocked.Read(ref errors)}"),
             null, 1000, 1000);
 
-        await Task.WhenAll(senders.Select(async (sender, index) =>
+        await PacedSenders.RunAsync(senders, options.Rate, options.Warmup, total, started, async (sender, slot, measured) =>
         {
-            var next = TimeSpan.FromTicks(interval.Ticks * index / senders.Count);
-            while (next < total)
+            if (measured)
             {
-                var wait = next - Stopwatch.GetElapsedTime(started);
-                if (wait > TimeSpan.Zero) await Task.Delay(wait);
-                var measured = next >= options.Warmup;
-                if (measured)
-                {
-                    _ = measuring.Value;
-                    Interlocked.Increment(ref measuredSends);
-                }
-                var clientMessageId = Guid.NewGuid().ToString();
-                var sentAt = Stopwatch.GetTimestamp();
-                crowd.Sends[clientMessageId] = (sentAt, measured);
-                try
-                {
-                    using var response = await sender.Member.Http.PostAsJsonAsync($"/api/groups/{sender.Group.Id}/messages",
-                        new { clientMessageId, text = $"fan-out {next.TotalMilliseconds:F0}" });
-                    if (response.StatusCode != HttpStatusCode.Created)
-                    {
-                        Interlocked.Increment(ref errors);
-                    }
-                    else
-                    {
-                        var message = await response.Content.ReadFromJsonAsync<Pushed>();
-                        acked[clientMessageId] = (sender.Group.Id, message!.Id, message.Seq);
-                        crowd.HighestAcked.AddOrUpdate(sender.Group.Id, message.Seq, (_, known) => Math.Max(known, message.Seq));
-                        if (measured) acks.Add(Stopwatch.GetElapsedTime(sentAt));
-                    }
-                }
-                catch (HttpRequestException)
+                _ = measuring.Value;
+                Interlocked.Increment(ref measuredSends);
+            }
+            var clientMessageId = Guid.NewGuid().ToString();
+            var sentAt = Stopwatch.GetTimestamp();
+            crowd.Sends[clientMessageId] = (sentAt, measured);
+            try
+            {
+                using var response = await sender.Member.Http.PostAsJsonAsync($"/api/groups/{sender.Group.Id}/messages",
+                    new { clientMessageId, text = $"fan-out {slot.TotalMilliseconds:F0}" });
+                if (response.StatusCode != HttpStatusCode.Created)
                 {
                     Interlocked.Increment(ref errors);
                 }
-                next += interval;
+                else
+                {
+                    var message = await response.Content.ReadFromJsonAsync<Pushed>();
+                    acked[clientMessageId] = (sender.Group.Id, message!.Id, message.Seq);
+                    crowd.HighestAcked.AddOrUpdate(sender.Group.Id, message.Seq, (_, known) => Math.Max(known, message.Seq));
+                    if (measured) acks.Add(Stopwatch.GetElapsedTime(sentAt));
+                }
             }
-        }));
+            catch (HttpRequestException)
+            {
+                Interlocked.Increment(ref errors);
+            }
+        });
         var elapsed = Stopwatch.GetElapsedTime(started) - options.Warmup;
         var cpuUsed = options.MeasureCpu ? ApiProcesses.Cpu() - measuring.Value.Cpu : TimeSpan.Zero;
         var redisAfter = options.Redis is null ? null : await RedisCommandStats.ReadAsync(options.Redis);

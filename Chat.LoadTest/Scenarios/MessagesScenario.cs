@@ -100,7 +100,6 @@ public static class MessagesScenario
 
         var pairs = crowd.Pairs;
         var total = options.Warmup + options.Duration;
-        var interval = TimeSpan.FromSeconds(pairs.Count / options.Rate); // each pair sends at rate / pairs
         var started = Stopwatch.GetTimestamp();
         var cpuAtMeasurementStart = new Lazy<TimeSpan>(() => ApiProcesses.Cpu());
         var progressTimer = new Timer(_ => progress?.Invoke(
@@ -108,21 +107,12 @@ public static class MessagesScenario
             (pruner is null ? "" : $"  pruned {pruner.Deleted - prunedBefore,6}")),
             null, 1000, 1000);
 
-        await Task.WhenAll(pairs.Select(async (pair, index) =>
+        // One sender per conversation, so its pushes must arrive in seq order.
+        await PacedSenders.RunAsync(pairs, options.Rate, options.Warmup, total, started, async (pair, slot, measured) =>
         {
-            // The pairs' send times are spread over one interval; each pair sends in turn (one
-            // sender per conversation, so its pushes must arrive in seq order).
-            var next = TimeSpan.FromTicks(interval.Ticks * index / pairs.Count);
-            while (next < total)
-            {
-                var wait = next - Stopwatch.GetElapsedTime(started);
-                if (wait > TimeSpan.Zero) await Task.Delay(wait);
-                var measured = next >= options.Warmup;
-                if (measured && options.MeasureCpu) _ = cpuAtMeasurementStart.Value;
-                await SendOneAsync(pair, $"load {crowd.Run} {next.TotalMilliseconds:F0}", measured, ledger, serverTimes);
-                next += interval;
-            }
-        }));
+            if (measured && options.MeasureCpu) _ = cpuAtMeasurementStart.Value;
+            await SendOneAsync(pair, $"load {crowd.Run} {slot.TotalMilliseconds:F0}", measured, ledger, serverTimes);
+        });
         var elapsed = Stopwatch.GetElapsedTime(started) - options.Warmup;
         var cpuUsed = options.MeasureCpu ? ApiProcesses.Cpu() - cpuAtMeasurementStart.Value : TimeSpan.Zero;
         await progressTimer.DisposeAsync();

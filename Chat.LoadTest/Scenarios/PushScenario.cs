@@ -79,42 +79,33 @@ public static class PushScenario
         var acks = new ConcurrentBag<TimeSpan>();
         var measuredIds = new ConcurrentBag<(string, long)>();
         var total = options.Warmup + options.Duration;
-        var interval = TimeSpan.FromSeconds(pairs.Count / options.Rate);
         var started = Stopwatch.GetTimestamp();
         var cpuAtMeasurementStart = new Lazy<TimeSpan>(() => ApiProcesses.Cpu());
         await using var progressTimer = new Timer(_ => progress?.Invoke(
             $"{Stopwatch.GetElapsedTime(started).TotalSeconds,5:F0} s  sent {sentAt.Count,6}  pushed {pushedAt.Count,6}  errors {errors}"), null, 1000, 1000);
-        await Task.WhenAll(pairs.Select(async (pair, index) =>
+        await PacedSenders.RunAsync(pairs, options.Rate, options.Warmup, total, started, async (pair, slot, measured) =>
         {
-            var next = TimeSpan.FromTicks(interval.Ticks * index / pairs.Count);
-            while (next < total)
+            if (measured && options.MeasureCpu) _ = cpuAtMeasurementStart.Value;
+            var sending = Stopwatch.GetTimestamp();
+            try
             {
-                var wait = next - Stopwatch.GetElapsedTime(started);
-                if (wait > TimeSpan.Zero) await Task.Delay(wait);
-                var measured = next >= options.Warmup;
-                if (measured && options.MeasureCpu) _ = cpuAtMeasurementStart.Value;
-                var sending = Stopwatch.GetTimestamp();
-                try
+                using var response = await pair.Sender.PostAsJsonAsync($"/api/conversations/{pair.RecipientId}/messages",
+                    new { clientMessageId = Guid.NewGuid().ToString(), text = $"push {run} {slot.TotalMilliseconds:F0}" });
+                var message = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (response.StatusCode != HttpStatusCode.Created) throw new HttpRequestException($"{(int)response.StatusCode}");
+                var id = (message.GetProperty("conversationId").GetString()!, message.GetProperty("seq").GetInt64());
+                sentAt[id] = sending;
+                if (measured)
                 {
-                    using var response = await pair.Sender.PostAsJsonAsync($"/api/conversations/{pair.RecipientId}/messages",
-                        new { clientMessageId = Guid.NewGuid().ToString(), text = $"push {run} {next.TotalMilliseconds:F0}" });
-                    var message = await response.Content.ReadFromJsonAsync<JsonElement>();
-                    if (response.StatusCode != HttpStatusCode.Created) throw new HttpRequestException($"{(int)response.StatusCode}");
-                    var id = (message.GetProperty("conversationId").GetString()!, message.GetProperty("seq").GetInt64());
-                    sentAt[id] = sending;
-                    if (measured)
-                    {
-                        acks.Add(Stopwatch.GetElapsedTime(sending));
-                        measuredIds.Add(id);
-                    }
+                    acks.Add(Stopwatch.GetElapsedTime(sending));
+                    measuredIds.Add(id);
                 }
-                catch (Exception ex) when (ex is HttpRequestException or JsonException)
-                {
-                    Interlocked.Increment(ref errors);
-                }
-                next += interval;
             }
-        }));
+            catch (Exception ex) when (ex is HttpRequestException or JsonException)
+            {
+                Interlocked.Increment(ref errors);
+            }
+        });
         var elapsed = Stopwatch.GetElapsedTime(started) - options.Warmup;
         var cpuUsed = options.MeasureCpu ? ApiProcesses.Cpu() - cpuAtMeasurementStart.Value : TimeSpan.Zero;
         // Pushes trail their messages: wait for the last ones (or give up after 10 s).

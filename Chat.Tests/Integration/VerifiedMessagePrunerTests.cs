@@ -10,32 +10,34 @@ namespace Chat.Tests.Integration;
 public class VerifiedMessagePrunerTests
 {
     [Fact]
-    public async Task Deletes_each_conversations_messages_below_its_highest_delivered_seq_and_keeps_the_rest()
+    public async Task Deletes_each_conversations_messages_below_its_highest_delivered_seq_but_its_last_few_and_keeps_the_rest()
     {
         await using var mongo = await MongoStandInProcess.StartAsync();
         var messages = new MongoClient(mongo.ConnectionString()).GetDatabase("chatdb").GetCollection<BsonDocument>("messages");
         await messages.InsertManyAsync(
             from conversation in new[] { "a_b", "c_d", "e_f" }
-            from seq in Enumerable.Range(1, 10)
+            from seq in Enumerable.Range(1, 40)
             select new BsonDocument { ["conversationId"] = conversation, ["seq"] = seq });
-        var delivered = new Dictionary<string, long> { ["a_b"] = 10, ["c_d"] = 4 }; // e_f: nothing verified yet
+        var delivered = new Dictionary<string, long> { ["a_b"] = 40, ["c_d"] = 20 }; // e_f: nothing verified yet
+        const long margin = VerifiedMessagePruner.Margin;
 
         await using (var pruner = new VerifiedMessagePruner(mongo.ConnectionString("chatdb"), () => delivered, every: TimeSpan.FromHours(1)))
         {
             await pruner.PruneAsync();
-            Assert.Equal(9 + 3, pruner.Deleted); // the highest stays: the server stores the next at highest + 1
-            delivered["c_d"] = 6;
+            // The last seqs stay while the run sends: a replica that trails them must meet them (the unique index) rather than take them again.
+            Assert.Equal((40 - margin - 1) + (20 - margin - 1), pruner.Deleted);
+            delivered["c_d"] = 30;
             await pruner.PruneAsync();
-            Assert.Equal(9 + 5, pruner.Deleted);
+            Assert.Equal((40 - margin - 1) + (30 - margin - 1), pruner.Deleted);
         }
-        // Disposed: the run is over, so the highest verified messages went too.
+        // Disposed: the run is over, so every verified message went.
 
         var left = (await messages.Find(FilterDefinition<BsonDocument>.Empty).ToListAsync())
             .GroupBy(m => m["conversationId"].AsString)
             .ToDictionary(g => g.Key, g => g.Select(m => m["seq"].AsInt32).Order().ToArray());
         Assert.False(left.ContainsKey("a_b"));
-        Assert.Equal([7, 8, 9, 10], left["c_d"]);
-        Assert.Equal(Enumerable.Range(1, 10), left["e_f"]);
+        Assert.Equal(Enumerable.Range(31, 10), left["c_d"]);
+        Assert.Equal(Enumerable.Range(1, 40), left["e_f"]);
     }
 
     [Theory]
