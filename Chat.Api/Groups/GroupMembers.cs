@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Chat.Api.Contracts;
 using Chat.Api.Infrastructure;
 using Chat.Api.Messaging;
@@ -42,25 +41,12 @@ public sealed class GroupMembers(GroupStore store, GroupConnections connections,
 {
     private static readonly RedisChannel Changes = RedisChannel.Literal("chat:group-members");
     private static readonly TimeSpan KeptFor = TimeSpan.FromSeconds(30);
-    private const int MaxKept = 10_000;
 
-    private readonly ConcurrentDictionary<string, (GroupSnapshot Snapshot, long ReadAt)> _kept = new();
-    // Counts drops: a snapshot read while one happened may predate it, so it is not kept.
-    private long _drops;
+    private readonly KeptCopies<GroupSnapshot> _kept = new(KeptFor, maxKept: 10_000, time);
 
     /// <summary>The group as last read (null: no such group).</summary>
-    public async Task<GroupSnapshot?> GetAsync(string groupId, CancellationToken cancellationToken)
-    {
-        if (_kept.TryGetValue(groupId, out var kept) && time.GetElapsedTime(kept.ReadAt) < KeptFor) return kept.Snapshot;
-        var drops = Interlocked.Read(ref _drops);
-        var snapshot = await ReadAsync(groupId, cancellationToken);
-        if (snapshot is not null && Interlocked.Read(ref _drops) == drops)
-        {
-            if (_kept.Count >= MaxKept) _kept.Clear();
-            _kept[groupId] = (snapshot, time.GetTimestamp());
-        }
-        return snapshot;
-    }
+    public Task<GroupSnapshot?> GetAsync(string groupId, CancellationToken cancellationToken) =>
+        _kept.GetAsync(groupId, () => ReadAsync(groupId, cancellationToken));
 
     /// <summary>The group as stored now (for a change, which must not act on a stale copy).</summary>
     public async Task<GroupSnapshot?> ReadAsync(string groupId, CancellationToken cancellationToken)
@@ -128,8 +114,7 @@ public sealed class GroupMembers(GroupStore store, GroupConnections connections,
 
     private async Task ApplyAsync(string groupId, IEnumerable<string> joined, IEnumerable<string> left)
     {
-        Interlocked.Increment(ref _drops);
-        _kept.TryRemove(groupId, out _);
+        _kept.Drop(groupId);
         await Task.WhenAll(
             left.Select(userId => connections.MoveAsync(groupId, userId, joined: false))
                 .Concat(joined.Select(userId => connections.MoveAsync(groupId, userId, joined: true))));

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Chat.Api.Infrastructure;
 using StackExchange.Redis;
 
@@ -12,7 +11,7 @@ public sealed record PushProfile(IReadOnlyList<PushSubscriptionDocument> Subscri
 
 /// <summary>
 /// Whom a message may reach by push, as the dispatcher asks it for every recipient: each replica
-/// keeps the profiles it read in memory, so a steady conversation costs no database command per
+/// keeps the profiles it read in memory (<see cref="KeptCopies{T}"/>), so a steady conversation costs no database command per
 /// message (and a user without devices costs one read per <see cref="KeptFor"/>). A change (a
 /// subscription, a mute, a log-out, a push service's 410) drops the profile on every replica at
 /// once through a Redis channel; <see cref="KeptFor"/> bounds the staleness if a notice is lost.
@@ -21,33 +20,22 @@ public sealed class PushAudience(PushStore store, IConnectionMultiplexer redis, 
 {
     private static readonly RedisChannel Changes = RedisChannel.Literal("chat:push-audience");
     private static readonly TimeSpan KeptFor = TimeSpan.FromMinutes(2);
-    private const int MaxKept = 50_000;
 
-    private readonly ConcurrentDictionary<string, (PushProfile Profile, long ReadAt)> _kept = new();
-    // Counts drops: a profile read while one happened may predate it, so it is not kept.
-    private long _drops;
+    private readonly KeptCopies<PushProfile> _kept = new(KeptFor, maxKept: 50_000, time);
 
-    public async Task<PushProfile> GetAsync(string userId, CancellationToken cancellationToken)
-    {
-        if (_kept.TryGetValue(userId, out var kept) && time.GetElapsedTime(kept.ReadAt) < KeptFor) return kept.Profile;
-        var drops = Interlocked.Read(ref _drops);
-        var subscriptions = await store.OfUserAsync(userId, cancellationToken);
-        // Mutes matter only to someone with a device to push to.
-        var profile = subscriptions.Count == 0 ? PushProfile.None : new PushProfile(subscriptions, await store.MutedByAsync(userId, cancellationToken));
-        if (Interlocked.Read(ref _drops) == drops)
+    public async Task<PushProfile> GetAsync(string userId, CancellationToken cancellationToken) =>
+        (await _kept.GetAsync(userId, async () =>
         {
-            if (_kept.Count >= MaxKept) _kept.Clear();
-            _kept[userId] = (profile, time.GetTimestamp());
-        }
-        return profile;
-    }
+            var subscriptions = await store.OfUserAsync(userId, cancellationToken);
+            // Mutes matter only to someone with a device to push to.
+            return subscriptions.Count == 0 ? PushProfile.None : new PushProfile(subscriptions, await store.MutedByAsync(userId, cancellationToken));
+        }))!;
 
     /// <summary>
     /// True when this replica knows, without asking anyone, that the user has no device to push
     /// to: the common case, which then costs a message nothing (not even a wake-up of the dispatcher).
     /// </summary>
-    public bool KnownWithoutDevices(string userId) =>
-        _kept.TryGetValue(userId, out var kept) && kept.Profile.Subscriptions.Count == 0 && time.GetElapsedTime(kept.ReadAt) < KeptFor;
+    public bool KnownWithoutDevices(string userId) => _kept.Peek(userId) is { Subscriptions.Count: 0 };
 
     /// <summary>The user's devices or mutes changed: dropped here at once, then on every replica.</summary>
     public async Task ChangedAsync(string userId)
@@ -64,11 +52,7 @@ public sealed class PushAudience(PushStore store, IConnectionMultiplexer redis, 
         }
     }
 
-    private void Drop(string userId)
-    {
-        Interlocked.Increment(ref _drops);
-        _kept.TryRemove(userId, out _);
-    }
+    private void Drop(string userId) => _kept.Drop(userId);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         RedisSubscriptions.SubscribeWhenRedisAnswersAsync(
