@@ -16,8 +16,6 @@ public sealed class KeptCopies<T>(TimeSpan keptFor, int maxKept, TimeProvider ti
     // Counts drops: a copy read while one happened may predate it, so it is not kept.
     private long _drops;
 
-    public TimeSpan KeptFor => keptFor;
-
     /// <summary>The kept copy, or what <paramref name="read"/> answers (kept when not null and no drop came meanwhile).</summary>
     public async Task<T?> GetAsync(string key, Func<Task<T?>> read)
     {

@@ -49,6 +49,4 @@ public sealed class PushOptions
     /// <summary>Attempts per push when the push service answers 429 or 5xx or cannot be reached.</summary>
     [Range(1, 10)]
     public int MaxAttempts { get; set; } = 4;
-
-    public bool Enabled => !string.IsNullOrEmpty(VapidKey);
 }
