@@ -16,7 +16,7 @@ namespace Chat.Api.Push;
 
 /// <summary>A stored message some people may need a push for; queued by the sender's replica once.</summary>
 public sealed record PushJob(string ConversationId, long Seq, bool IsGroup, IReadOnlyList<string> Recipients, IReadOnlyCollection<string> Mentioned,
-    long StoredAt, ActivityContext Send);
+    long StoredAt, ActivityContext Send, int Attempt = 1);
 
 /// <summary>
 /// Web Push (RFC 8030, 8291 aes128gcm, 8292 VAPID) for the devices a message finds closed: each
@@ -91,9 +91,15 @@ public sealed class PushDispatcher : BackgroundService
                 {
                     await StartPushesAsync(job, stoppingToken);
                 }
-                catch (Exception ex) when (ex is not OperationCanceledException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
                 {
-                    // Who to push to could not be read (MongoDB or Redis down): this message pushes nothing.
+                    // Who to push to could not be read (MongoDB or Redis slow or down): asked again
+                    // shortly, a few times, then this message pushes nothing.
+                    if (job.Attempt < _options.MaxAttempts)
+                    {
+                        _ = RetryLaterAsync(job with { Attempt = job.Attempt + 1 }, stoppingToken);
+                        continue;
+                    }
                     _telemetry.FailedFor("unavailable");
                     _logger.LogWarning(ex, "Pushes for seq {Seq} of {ConversationId} not sent: their devices could not be read.", job.Seq, job.ConversationId);
                 }
@@ -102,6 +108,19 @@ public sealed class PushDispatcher : BackgroundService
         catch (OperationCanceledException)
         {
             // Shutting down; queued pushes are dropped (the messages are stored).
+        }
+    }
+
+    private async Task RetryLaterAsync(PushJob job, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await Task.Delay(Backoff(job.Attempt - 1), _time, stoppingToken);
+            if (!_jobs.Writer.TryWrite(job)) _telemetry.FailedFor("overloaded");
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down.
         }
     }
 
