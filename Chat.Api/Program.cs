@@ -15,6 +15,7 @@ app.MapApiReference();
 app.MapLimitsApi();
 app.MapAuthApi();
 app.MapUsersApi();
+app.MapPrivacyApi();
 app.MapBlocksApi();
 app.MapConversationsApi();
 app.MapGroupsApi();

@@ -29,10 +29,13 @@ public sealed record UserDocument
     /// <summary>Changes on "log out everywhere": tokens carrying an older stamp are refused.</summary>
     public required string SessionStamp { get; init; }
 
+    /// <summary>Who sees what of the user (<see cref="Privacy.PrivacyDocument"/>); null: the defaults.</summary>
+    [BsonIgnoreIfNull]
+    public Privacy.PrivacyDocument? Privacy { get; init; }
+
     public UserResponse ToResponse() => new(Id, Email, FullName, AvatarUrl, CreatedAt);
 
-    /// <summary>As others see the user; lastSeenAt only while offline.</summary>
-    /// <summary>As a contact; with <paramref name="presenceHidden"/> (a block either way) neither online nor last seen.</summary>
+    /// <summary>As others see the user: lastSeenAt only while offline; with <paramref name="presenceHidden"/> (a block, their privacy) neither.</summary>
     public ContactResponse ToContact(bool online, bool blocked = false, bool presenceHidden = false) => presenceHidden
         ? new(Id, FullName, AvatarUrl, false, null, blocked)
         : new(Id, FullName, AvatarUrl, online, online ? null : LastSeenAt, blocked);

@@ -61,6 +61,9 @@ public sealed class UserStore(IMongoDatabase database)
         await _users.UpdateOneAsync(Filter.Eq(u => u.Id, id), Builders<UserDocument>.Update.Set(u => u.LastSeenAt, lastSeenAt),
             cancellationToken: cancellationToken);
 
+    public Task SetPrivacyAsync(string id, Privacy.PrivacyDocument privacy, CancellationToken cancellationToken) =>
+        _users.UpdateOneAsync(Filter.Eq(u => u.Id, id), Builders<UserDocument>.Update.Set(u => u.Privacy, privacy), cancellationToken: cancellationToken);
+
     /// <summary>Gives the user a new session stamp, which ends every session issued before.</summary>
     public Task SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken) =>
         _users.UpdateOneAsync(Builders<UserDocument>.Filter.Eq(u => u.Id, id),

@@ -7,7 +7,7 @@ using Chat.Api.Validation;
 namespace Chat.Api.Contacts;
 
 /// <summary>Other users as a user sees them: name, avatar and presence; searched by name, paged by an opaque cursor.</summary>
-public sealed class ContactDirectory(UserStore users, PresenceTracker presence, BlockList blocks)
+public sealed class ContactDirectory(UserStore users, PresenceTracker presence, PresenceAudience audience, BlockList blocks)
 {
     public const int DefaultPageSize = 20;
     public const int MaxPageSize = 100;
@@ -51,7 +51,8 @@ public sealed class ContactDirectory(UserStore users, PresenceTracker presence, 
         return ids.Where(found.ContainsKey).Select(id => found[id]).ToList();
     }
 
-    // Presence, unless a block stands between the two either way; and whether the viewer blocked them.
+    // Presence, unless a block stands between the two either way or their "last seen" choice
+    // leaves the viewer out; and whether the viewer blocked them.
     private async Task<(List<ContactResponse> Contacts, HashSet<string> Separated)> AsSeenByAsync(
         string viewerId, IReadOnlyList<UserDocument> found, CancellationToken cancellationToken)
     {
@@ -59,7 +60,8 @@ public sealed class ContactDirectory(UserStore users, PresenceTracker presence, 
         var online = await presence.OnlineAmongAsync(ids);
         var (iBlocked, blockedMe) = await blocks.AmongAsync(viewerId, ids, cancellationToken);
         var separated = iBlocked.Union(blockedMe).ToHashSet();
-        return (found.Select(u => u.ToContact(online.Contains(u.Id), iBlocked.Contains(u.Id), presenceHidden: separated.Contains(u.Id))).ToList(),
+        var hidden = (await audience.HiddenFromAsync(viewerId, found, cancellationToken)).Union(separated).ToHashSet();
+        return (found.Select(u => u.ToContact(online.Contains(u.Id), iBlocked.Contains(u.Id), presenceHidden: hidden.Contains(u.Id))).ToList(),
             separated);
     }
 }

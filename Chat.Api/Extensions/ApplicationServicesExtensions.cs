@@ -9,6 +9,7 @@ using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Media;
 using Chat.Api.Messaging;
 using Chat.Api.Presence;
+using Chat.Api.Privacy;
 using Chat.Api.Push;
 using Chat.Api.Realtime;
 using Chat.Api.Security;
@@ -135,8 +136,15 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<PushDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<PushDispatcher>());
 
+        // Privacy: each user's choices (kept on each replica), "my conversations" as they mean it.
+        services.AddSingleton<PrivacySettings>();
+        services.AddHostedService(provider => provider.GetRequiredService<PrivacySettings>());
+        services.AddSingleton<ConversationTies>();
+        services.AddSingleton<PrivacyService>();
+
         services.AddOptions<PresenceOptions>().BindConfiguration(PresenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<PresenceTelemetry>();
+        services.AddSingleton<PresenceAudience>();
         services.AddSingleton<PresenceTracker>();
         services.AddHostedService(provider => provider.GetRequiredService<PresenceTracker>());
     }

@@ -4,6 +4,7 @@ using Chat.Api.Contacts;
 using Chat.Api.Contracts;
 using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Media;
+using Chat.Api.Privacy;
 using Chat.Api.Messaging;
 using Chat.Api.Realtime;
 using Chat.Api.Validation;
@@ -28,7 +29,7 @@ namespace Chat.Api.Groups;
 /// </summary>
 public sealed class GroupService(
     GroupStore store, GroupMembers groups, MessageWriter writer, MessageStore messages, ConversationAccess access,
-    UserStore users, BlockList blocks, ContactDirectory contacts, MediaService media, ChatNotifier notifier,
+    UserStore users, BlockList blocks, ContactDirectory contacts, PrivacySettings privacy, MediaService media, ChatNotifier notifier,
     GroupTelemetry telemetry, IOptions<GroupOptions> options, TimeProvider time)
 {
     // An add claimed but not finished this long ago (its replica stopped) may be claimed again.
@@ -334,9 +335,10 @@ public sealed class GroupService(
     {
         var conversation = messages.FindConversationAsync(group.Group.Id, cancellationToken);
         var (people, _) = await contacts.FindManyAsync(viewerId, members.Select(m => m.UserId).ToList(), cancellationToken);
+        var receipts = await privacy.ReadsVisibleToAsync(viewerId, members.Select(m => m.UserId).ToList(), cancellationToken);
         var readSeqs = (await conversation)?.ReadSeqs ?? [];
         return members.Where(m => people.ContainsKey(m.UserId))
-            .Select(m => new MemberResponse(people[m.UserId], m.Role, m.JoinedAt, readSeqs.GetValueOrDefault(m.UserId)))
+            .Select(m => new MemberResponse(people[m.UserId], m.Role, m.JoinedAt, receipts.Contains(m.UserId) ? readSeqs.GetValueOrDefault(m.UserId) : 0))
             .ToList();
     }
 

@@ -1,6 +1,7 @@
 using Chat.Api.Contacts;
 using Chat.Api.Contracts;
 using Chat.Api.Groups;
+using Chat.Api.Privacy;
 using Chat.Api.Push;
 using Chat.Api.Validation;
 
@@ -12,7 +13,7 @@ namespace Chat.Api.Messaging;
 /// </summary>
 public sealed class ConversationReader(
     MessageStore messages, MessageViews views, ConversationAccess access, GroupStore groupStore, GroupMembers groups,
-    ContactDirectory contacts, ConversationMutes mutes, MessagingTelemetry telemetry)
+    ContactDirectory contacts, PrivacySettings privacy, ConversationMutes mutes, MessagingTelemetry telemetry)
 {
     private const int MaxConversations = 200;
 
@@ -64,6 +65,7 @@ public sealed class ConversationReader(
         var conversations = await messages.CatchUpAsync(listed, cancellationToken);
         var peerIds = conversations.Select(c => c.PeerOf(userId)).ToList();
         var (peers, separated) = await contacts.FindManyAsync(userId, peerIds, cancellationToken);
+        var receipts = await privacy.ReadsVisibleToAsync(userId, peerIds, cancellationToken);
         var lastMessages = (await views.ForAsync(userId, await messages.FindManyAsync(conversations.Select(c => c.LastMessageId!), cancellationToken), cancellationToken))
             .ToDictionary(m => m.Id);
         var (unread, _) = await messages.UnreadCountsAsync(userId,
@@ -78,8 +80,8 @@ public sealed class ConversationReader(
                 c.LastSeq,
                 unread.GetValueOrDefault(c.Id),
                 c.ReadSeqOf(userId),
-                // Read marks are hidden across a block, like presence.
-                separated.Contains(c.PeerOf(userId)) ? 0 : c.ReadSeqOf(c.PeerOf(userId)),
+                // Read marks are hidden across a block, like presence, and where either has receipts off.
+                separated.Contains(c.PeerOf(userId)) || !receipts.Contains(c.PeerOf(userId)) ? 0 : c.ReadSeqOf(c.PeerOf(userId)),
                 ConversationDocument.Direct, null, 0), c.LastMessageAt))
             .ToList();
     }

@@ -1,5 +1,6 @@
 using Chat.Api.Contracts;
 using Chat.Api.Groups;
+using Chat.Api.Privacy;
 using Chat.Api.Realtime;
 using StackExchange.Redis;
 
@@ -9,10 +10,12 @@ namespace Chat.Api.Messaging;
 /// "Seen by": a group's members learn every member's read seq (GroupReadProgress) at most once a
 /// second per group, across the cluster, however many read. The first mark of a second takes a
 /// Redis key that expires after it and announces what is stored when it ends, so the marks that
-/// came meanwhile, on any replica, are in that announcement.
+/// came meanwhile, on any replica, are in that announcement. A member with read receipts off is
+/// left out of it and is not sent it (as WhatsApp: they show none and see none).
 /// </summary>
 public sealed class GroupReadProgress(
-    IConnectionMultiplexer redis, MessageStore messages, GroupMembers groups, ChatNotifier notifier, ILogger<GroupReadProgress> logger)
+    IConnectionMultiplexer redis, MessageStore messages, GroupMembers groups, PrivacySettings privacy, ChatNotifier notifier,
+    ILogger<GroupReadProgress> logger)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -31,8 +34,11 @@ public sealed class GroupReadProgress(
             var conversation = await messages.FindConversationAsync(groupId, deadline.Token);
             var group = await groups.GetAsync(groupId, deadline.Token);
             if (conversation is null || group is null) return;
-            var readers = group.Members.Select(m => new GroupReader(m.UserId, conversation.ReadSeqOf(m.UserId))).ToList();
-            await notifier.GroupReadProgressAsync(new GroupReadProgressEvent(groupId, readers));
+            var memberIds = group.Members.Select(m => m.UserId).ToList();
+            var choices = await privacy.OfManyAsync(memberIds, deadline.Token);
+            var sharing = memberIds.Where(id => choices[id].ReadReceipts).ToList();
+            var progress = new GroupReadProgressEvent(groupId, sharing.Select(id => new GroupReader(id, conversation.ReadSeqOf(id))).ToList());
+            await notifier.GroupReadProgressAsync(progress, toMembers: sharing.Count == memberIds.Count ? null : sharing);
         }
         catch (Exception ex)
         {

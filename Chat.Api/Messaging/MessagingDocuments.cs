@@ -101,6 +101,15 @@ public sealed record ConversationDocument
     public string? LastMessageId { get; init; }
     public DateTime LastMessageAt { get; init; }
     public Dictionary<string, long> ReadSeqs { get; init; } = [];
+    /// <summary>
+    /// A pair that is a message request: the recipient, who has not accepted it yet (a first
+    /// message from outside their conversations, when they chose so). Absent once accepted.
+    /// </summary>
+    [BsonIgnoreIfNull]
+    public string? RequestTo { get; init; }
+    /// <summary>A request the recipient deleted: hidden from them up to this seq (a new message shows it again).</summary>
+    [BsonIgnoreIfDefault]
+    public long DeclinedUpTo { get; init; }
 
     public long ReadSeqOf(string userId) => ReadSeqs.GetValueOrDefault(userId);
 

@@ -1,6 +1,7 @@
 using Chat.Api.Blocking;
 using Chat.Api.Contacts;
 using Chat.Api.Contracts;
+using Chat.Api.Privacy;
 using Chat.Api.Realtime;
 using Chat.Api.Validation;
 
@@ -9,12 +10,17 @@ namespace Chat.Api.Messaging;
 /// <summary>
 /// How far each participant has read: moved forward only, never past the last message the reader
 /// may read, announced to the reader's own devices and, in a pair, to the peer (not across a
-/// block); a group's members learn the progress of all at most once a second (<see cref="GroupReadProgress"/>).
+/// block, and only where both have read receipts on); a group's members learn the progress of
+/// all at most once a second (<see cref="GroupReadProgress"/>).
 /// </summary>
 public sealed class ReadMarks(
-    MessageStore messages, ConversationAccess access, BlockList blocks, GroupReadProgress groupProgress, ContactDirectory contacts, ChatNotifier notifier)
+    MessageStore messages, ConversationAccess access, BlockList blocks, PrivacySettings privacy, GroupReadProgress groupProgress,
+    ContactDirectory contacts, ChatNotifier notifier)
 {
-    /// <summary>"Seen by": the group's current members whose read seq reached <paramref name="seq"/> (any current member may ask).</summary>
+    /// <summary>
+    /// "Seen by": the group's current members whose read seq reached <paramref name="seq"/> (any
+    /// current member may ask), but those whose read marks the asker may not see.
+    /// </summary>
     public async Task<(List<ContactResponse>? Readers, ClientError? Error)> ReadersAsync(
         string userId, string groupId, long seq, CancellationToken cancellationToken)
     {
@@ -23,7 +29,9 @@ public sealed class ReadMarks(
         if (!grant.IsMember) return (null, ConversationAccess.NoGroup);
         if (seq < 1) return (null, ClientError.Invalid("seq", "seq must be at least 1."));
         var conversation = await messages.FindConversationAsync(groupId, cancellationToken);
-        var readerIds = grant.Group!.Members.Select(m => m.UserId).Where(id => conversation?.ReadSeqOf(id) >= seq).ToList();
+        var reached = grant.Group!.Members.Select(m => m.UserId).Where(id => conversation?.ReadSeqOf(id) >= seq).ToList();
+        var visible = await privacy.ReadsVisibleToAsync(userId, reached, cancellationToken);
+        var readerIds = reached.Where(visible.Contains).ToList();
         var (people, _) = await contacts.FindManyAsync(userId, readerIds, cancellationToken);
         return (readerIds.Where(people.ContainsKey).Select(id => people[id]).ToList(), null);
     }
@@ -52,7 +60,8 @@ public sealed class ReadMarks(
         else
         {
             var (iBlocked, blockedMe) = await blocks.BetweenAsync(readerId, grant.PeerId!, cancellationToken);
-            await notifier.ReadMovedAsync(readUpTo, grant.PeerId, peerSees: !iBlocked && !blockedMe);
+            var receipts = await privacy.ReadsVisibleToAsync(grant.PeerId!, [readerId], cancellationToken);
+            await notifier.ReadMovedAsync(readUpTo, grant.PeerId, peerSees: !iBlocked && !blockedMe && receipts.Contains(readerId));
         }
         return null;
     }

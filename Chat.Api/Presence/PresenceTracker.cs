@@ -64,17 +64,21 @@ public sealed class PresenceTracker : BackgroundService
     private readonly ConnectionRegistry _localConnections;
     private readonly ConcurrentQueue<PresenceDelta> _changes = new();
     private readonly BlockList _blocks;
+    private readonly PresenceAudience _audience;
     // Changes a flush could not send (blocks unreadable): the next flush starts from them.
     private Dictionary<string, PresenceDelta>? _unsent;
+    // Users whose "last seen" choice changed: the people who may no longer see them are told "hidden" once.
+    private readonly ConcurrentDictionary<string, byte> _restated = new();
 
-    public PresenceTracker(IConnectionMultiplexer redis, ChatNotifier notifier, UserStore users, BlockList blocks, ApiInstance instance,
-        ConnectionRegistry localConnections, IOptions<PresenceOptions> options, PresenceTelemetry telemetry, TimeProvider time,
-        ILogger<PresenceTracker> logger)
+    public PresenceTracker(IConnectionMultiplexer redis, ChatNotifier notifier, UserStore users, BlockList blocks, PresenceAudience audience,
+        ApiInstance instance, ConnectionRegistry localConnections, IOptions<PresenceOptions> options, PresenceTelemetry telemetry,
+        TimeProvider time, ILogger<PresenceTracker> logger)
     {
         _redis = redis;
         _notifier = notifier;
         _users = users;
         _blocks = blocks;
+        _audience = audience;
         _localConnections = localConnections;
         _options = options.Value;
         _telemetry = telemetry;
@@ -131,6 +135,18 @@ public sealed class PresenceTracker : BackgroundService
             .Where(parts => parts.Length == 3)
             .Select(parts => parts[1])
             .ToHashSet();
+
+    /// <summary>
+    /// The user's "last seen" choice changed: their state is announced again to whoever may see it
+    /// now, and everyone else is told it is hidden (they may hold it from before).
+    /// </summary>
+    public async Task RestateAsync(string userId, CancellationToken cancellationToken)
+    {
+        var online = (await OnlineAmongAsync([userId])).Count == 1;
+        var lastSeenAt = online ? null : (await _users.FindByIdAsync(userId, cancellationToken))?.LastSeenAt;
+        _restated[userId] = 0;
+        _changes.Enqueue(new PresenceDelta(userId, online, lastSeenAt));
+    }
 
     private async Task<long> RegisterAsync(string field, string userId, int maxConnections = 0)
     {
@@ -248,26 +264,40 @@ public sealed class PresenceTracker : BackgroundService
         _unsent = null;
         while (_changes.TryDequeue(out var change)) batch[change.UserId] = change; // the latest state per user
 
-        // A user's presence is not shown to the people a block separates them from (either way).
+        // A user's presence is shown to their audience (everyone, unless their privacy says
+        // otherwise), never to the people a block separates them from (either way).
         Dictionary<string, HashSet<string>> separated;
+        Dictionary<string, IReadOnlySet<string>?> audiences;
         using var deadline = new CancellationTokenSource(DependencyFailures.RequestTimeout);
         try
         {
             separated = await _blocks.SeparatedFromAsync(batch.Keys, deadline.Token);
+            audiences = await _audience.OfManyAsync(batch.Keys, deadline.Token);
         }
         catch (Exception ex) when (DependencyFailures.IsUnavailable(ex) || (ex is OperationCanceledException && deadline.IsCancellationRequested))
         {
             // Not knowing who may see, nobody sees yet: sent on a later flush.
             _unsent = batch;
-            _logger.LogWarning(ex, "Presence changes held back: blocks could not be read.");
+            _logger.LogWarning(ex, "Presence changes held back: blocks or privacy choices could not be read.");
             return;
         }
-        var open = batch.Values.Where(c => !separated.ContainsKey(c.UserId)).ToList();
+        var toEveryone = batch.Values.Where(c => audiences[c.UserId] is null).ToList();
+        var open = toEveryone.Where(c => !separated.ContainsKey(c.UserId)).ToList();
         if (open.Count > 0) await _notifier.PresenceChangedAsync(open, hiddenFrom: []);
-        foreach (var change in batch.Values.Where(c => separated.ContainsKey(c.UserId)))
+        foreach (var change in toEveryone.Where(c => separated.ContainsKey(c.UserId)))
         {
             await _notifier.PresenceChangedAsync([change], hiddenFrom: await ConnectionsOfAsync(separated[change.UserId]));
         }
+        foreach (var change in batch.Values.Where(c => audiences[c.UserId] is not null))
+        {
+            var audience = audiences[change.UserId]!.Except(separated.GetValueOrDefault(change.UserId) ?? []).ToList();
+            if (_restated.TryRemove(change.UserId, out _))
+            {
+                await _notifier.PresenceChangedAsync([change with { Online = false, LastSeenAt = null }], hiddenFrom: await ConnectionsOfAsync(audience));
+            }
+            await _notifier.PresenceChangedToAsync([change], audience);
+        }
+        foreach (var change in toEveryone) _restated.TryRemove(change.UserId, out _);
         _telemetry.Changes.Add(batch.Count);
     }
 

@@ -33,7 +33,7 @@ public sealed class ChatNotifier(IHubClients<IChatClient> clients)
             .GroupBy(v => string.Join('|', v.Value.Reactions.Select(r => $"{r.Emoji}:{r.Count}:{r.Mine}")))
             .Select(same => clients.Users(same.Select(v => v.Key).ToList()).MessageUpdated(same.First().Value)));
 
-    /// <summary>The reader's devices, and in a pair the peer unless a block separates them (a group's readers: <see cref="GroupReadProgressAsync"/>).</summary>
+    /// <summary>The reader's devices, and in a pair the peer where <paramref name="peerSees"/> (a group's readers: <see cref="GroupReadProgressAsync"/>).</summary>
     public Task ReadMovedAsync(ReadUpToEvent readUpTo, string? peerId, bool peerSees) =>
         (peerId is not null && peerSees ? clients.Users(readUpTo.ReaderId, peerId) : clients.User(readUpTo.ReaderId)).ReadUpTo(readUpTo);
 
@@ -45,12 +45,18 @@ public sealed class ChatNotifier(IHubClients<IChatClient> clients)
     public Task PresenceChangedAsync(IReadOnlyList<PresenceDelta> changes, IReadOnlyList<string> hiddenFrom) =>
         (hiddenFrom.Count == 0 ? clients.All : clients.AllExcept(hiddenFrom)).PresenceChanged(changes);
 
+    /// <summary>Only these users (a presence whose owner chose who sees it).</summary>
+    public Task PresenceChangedToAsync(IReadOnlyList<PresenceDelta> changes, IReadOnlyList<string> userIds) =>
+        clients.Users(userIds).PresenceChanged(changes);
+
     /// <summary>Each user their own view of the group (their role differs), one send per distinct view.</summary>
     public Task GroupChangedAsync(IReadOnlyDictionary<string, GroupInfo> infoByUser) =>
         Task.WhenAll(infoByUser.GroupBy(i => i.Value)
             .Select(same => clients.Users(same.Select(i => i.Key).ToList()).GroupChanged(new GroupChangedEvent(same.Key))));
 
-    public Task GroupReadProgressAsync(GroupReadProgressEvent progress) => Group(progress.ConversationId).GroupReadProgress(progress);
+    /// <summary>The group's connections, or only <paramref name="toMembers"/> where some members may not see it.</summary>
+    public Task GroupReadProgressAsync(GroupReadProgressEvent progress, IReadOnlyList<string>? toMembers) =>
+        (toMembers is null ? Group(progress.ConversationId) : clients.Users(toMembers)).GroupReadProgress(progress);
 
     /// <summary>Every device of the user: mute follows them.</summary>
     public Task MuteChangedAsync(string userId, MuteChangedEvent changed) => clients.User(userId).MuteChanged(changed);

@@ -2,11 +2,14 @@ using System.Diagnostics.Metrics;
 using Chat.Api.Accounts;
 using Chat.Api.Blocking;
 using Chat.Api.Contracts;
+using Chat.Api.Groups;
 using Chat.Api.Hubs;
 using Chat.Api.Identity;
 using Chat.Api.Infrastructure;
 using Chat.Api.Infrastructure.MongoDB;
+using Chat.Api.Messaging;
 using Chat.Api.Presence;
+using Chat.Api.Privacy;
 using Chat.Api.Realtime;
 using Chat.Api.Security;
 using Chat.Tests.Support;
@@ -46,10 +49,11 @@ public sealed class RedisClusterTests : IAsyncLifetime
     [Fact]
     public async Task Presence_registers_counts_and_sweeps_connections_on_a_cluster()
     {
-        var registry = new ConnectionRegistry(_redis, _services.GetRequiredService<IHostApplicationLifetime>(), NullLogger<ConnectionRegistry>.Instance);
+        var registry = _services.GetRequiredService<ConnectionRegistry>();
         var options = Options.Create(new PresenceOptions { Heartbeat = TimeSpan.FromMilliseconds(200), Expiry = TimeSpan.FromSeconds(1), OfflineGrace = TimeSpan.Zero });
         var tracker = new PresenceTracker(_redis, _services.GetRequiredService<ChatNotifier>(), new UserStore(_database),
-            new BlockList(new BlockStore(_database), new UserStore(_database), _redis, TimeProvider.System), new ApiInstance($"api-{Guid.NewGuid():N}"[..16]),
+            new BlockList(new BlockStore(_database), new UserStore(_database), _redis, TimeProvider.System),
+            _services.GetRequiredService<PresenceAudience>(), new ApiInstance($"api-{Guid.NewGuid():N}"[..16]),
             registry, options, new PresenceTelemetry(_services.GetRequiredService<IMeterFactory>(), registry), TimeProvider.System, NullLogger<PresenceTracker>.Instance);
         var user = ObjectId.GenerateNewId().ToString();
         await tracker.StartAsync(default);
@@ -121,6 +125,20 @@ public sealed class RedisClusterTests : IAsyncLifetime
         services.AddSingleton<IHostApplicationLifetime, ApplicationLifetimeStub>();
         services.AddSingleton(provider => provider.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Clients);
         services.AddSingleton<ChatNotifier>();
+        // What presence asks of privacy: the choices and "my conversations".
+        services.AddSingleton(provider => provider.GetRequiredService<IHubContext<ChatHub, IChatClient>>().Groups);
+        services.AddSingleton<IConnectionMultiplexer>(_redis);
+        services.AddSingleton(_database);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<UserStore>();
+        services.AddSingleton<MessageStore>();
+        services.AddSingleton<GroupStore>();
+        services.AddSingleton<GroupConnections>();
+        services.AddSingleton<GroupMembers>();
+        services.AddSingleton<PrivacySettings>();
+        services.AddSingleton<ConversationTies>();
+        services.AddSingleton<PresenceAudience>();
         _services = services.BuildServiceProvider();
     }
 
