@@ -18,6 +18,8 @@ public static class ConversationsApi
         api.MapGet("/{peerId}/messages", History);
         api.MapPost("/{peerId}/messages", Send); // rate limited by MessageSender, with the hub's sends
         api.MapPost("/{peerId}/read", MarkRead).RequireRateLimiting(RateLimits.ReadMarks);
+        api.MapPost("/{peerId}/accept", AcceptRequest).RequireRateLimiting(RateLimits.Settings);
+        api.MapDelete("/{peerId}/request", DeclineRequest).RequireRateLimiting(RateLimits.Settings);
         api.MapPut("/{id}/mute", Mute).RequireRateLimiting(RateLimits.Settings);
         api.MapDelete("/{id}/mute", Unmute).RequireRateLimiting(RateLimits.Settings);
     }
@@ -52,6 +54,16 @@ public static class ConversationsApi
         await reads.MarkReadAsync(context.User.UserId(), ConversationRef.Pair(peerId), request.Seq, cancellationToken) is { } error
             ? error.ToProblem(context)
             : TypedResults.NoContent();
+
+    /// <summary>A message request becomes a conversation (204 also when it is one already).</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> AcceptRequest(
+        string peerId, HttpContext context, MessageRequests requests, CancellationToken cancellationToken) =>
+        await requests.AcceptAsync(context.User.UserId(), peerId, cancellationToken) is { } error ? error.ToProblem(context) : TypedResults.NoContent();
+
+    /// <summary>A message request is deleted: out of the caller's lists until the sender writes again (the sender is not told).</summary>
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeclineRequest(
+        string peerId, HttpContext context, MessageRequests requests, CancellationToken cancellationToken) =>
+        await requests.DeclineAsync(context.User.UserId(), peerId, cancellationToken) is { } error ? error.ToProblem(context) : TypedResults.NoContent();
 
     /// <summary>Mutes a pair (<paramref name="id"/>: the peer's id) or a group (its id) on every device of the caller.</summary>
     public static async Task<Results<NoContent, ProblemHttpResult>> Mute(

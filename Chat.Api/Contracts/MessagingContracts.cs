@@ -41,7 +41,7 @@ public sealed record MessagePage(IReadOnlyList<MessageResponse> Items, bool HasM
 public sealed record ConversationResponse(
     string Id, ContactResponse? Peer, MessageResponse? LastMessage, long LastSeq,
     long UnreadCount, long MyReadSeq, long PeerReadSeq,
-    string Kind, GroupInfo? Group, long MentionCount, bool Muted = false);
+    string Kind, GroupInfo? Group, long MentionCount, bool Muted = false, bool Request = false);
 
 public sealed record ReadUpToEvent(string ConversationId, string ReaderId, long Seq);
 

@@ -97,6 +97,7 @@ public static class ApplicationServicesExtensions
         services.AddHostedService(provider => provider.GetRequiredService<MessageWriter>());
         services.AddSingleton<PeerCheck>();
         services.AddSingleton<ConversationAccess>();
+        services.AddSingleton<MessageRequests>();
         services.AddSingleton<MessageImages>();
         services.AddSingleton<GroupReadProgress>();
         services.AddSingleton<ReactionStore>();

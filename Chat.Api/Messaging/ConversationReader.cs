@@ -61,8 +61,11 @@ public sealed class ConversationReader(
     {
         var listed = await messages.ConversationsOfAsync(userId, MaxConversations, cancellationToken);
         if (listed.Count == 0) return [];
-        // Summaries may trail their newest message by a moment: brought up to it.
-        var conversations = await messages.CatchUpAsync(listed, cancellationToken);
+        // Summaries may trail their newest message by a moment: brought up to it. A request the
+        // user deleted stays out until its sender writes again.
+        var conversations = (await messages.CatchUpAsync(listed, cancellationToken))
+            .Where(c => c.LastSeq > 0 && !(c.RequestTo == userId && c.LastSeq <= c.DeclinedUpTo)).ToList();
+        if (conversations.Count == 0) return [];
         var peerIds = conversations.Select(c => c.PeerOf(userId)).ToList();
         var (peers, separated) = await contacts.FindManyAsync(userId, peerIds, cancellationToken);
         var receipts = await privacy.ReadsVisibleToAsync(userId, peerIds, cancellationToken);
@@ -80,9 +83,11 @@ public sealed class ConversationReader(
                 c.LastSeq,
                 unread.GetValueOrDefault(c.Id),
                 c.ReadSeqOf(userId),
-                // Read marks are hidden across a block, like presence, and where either has receipts off.
-                separated.Contains(c.PeerOf(userId)) || !receipts.Contains(c.PeerOf(userId)) ? 0 : c.ReadSeqOf(c.PeerOf(userId)),
-                ConversationDocument.Direct, null, 0), c.LastMessageAt))
+                // Read marks are hidden across a block, like presence, where either has receipts
+                // off, and while the peer has not accepted the user's request.
+                separated.Contains(c.PeerOf(userId)) || !receipts.Contains(c.PeerOf(userId)) || c.RequestTo == c.PeerOf(userId)
+                    ? 0 : c.ReadSeqOf(c.PeerOf(userId)),
+                ConversationDocument.Direct, null, 0, Request: c.RequestTo == userId), c.LastMessageAt))
             .ToList();
     }
 

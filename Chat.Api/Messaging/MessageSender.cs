@@ -21,7 +21,7 @@ namespace Chat.Api.Messaging;
 /// </summary>
 public sealed class MessageSender(
     MessageWriter writer, MessageStore messages, ConversationAccess access, PeerCheck peers, BlockList blocks, UserRateLimits limits,
-    MediaService media, ChatNotifier notifier, PushDispatcher pushes, DeliveryReceipts receipts, MessagingTelemetry telemetry, TimeProvider time)
+    MessageRequests requests, MediaService media, ChatNotifier notifier, PushDispatcher pushes, DeliveryReceipts receipts, MessagingTelemetry telemetry, TimeProvider time)
 {
     public sealed record Sent(MessageResponse Message, bool Duplicate);
 
@@ -79,6 +79,14 @@ public sealed class MessageSender(
             if (original.Event is not null) return (null, ClientError.Invalid("replyToId", "A membership event cannot be replied to."));
         }
 
+        // A first message to someone who takes messages only from their conversations is a request.
+        var isRequest = false;
+        if (!grant.IsGroup)
+        {
+            (isRequest, var requestRefused) = await requests.BeforeSendAsync(grant, cancellationToken);
+            if (requestRefused is not null) return (null, requestRefused);
+        }
+
         MessageImage? image = null;
         if (request.MediaId is { } mediaId)
         {
@@ -121,8 +129,8 @@ public sealed class MessageSender(
         }
 
         await notifier.MessageCreatedAsync(message);
-        // Devices with no live connection get a push, later and elsewhere (never waited for).
-        pushes.Stored(new PushJob(grant.ConversationId, message.Seq, grant.IsGroup, grant.Viewers.Where(id => id != senderId).ToList(), mentions,
+        // Devices with no live connection get a push, later and elsewhere (never waited for); a request pushes nothing.
+        pushes.Stored(new PushJob(grant.ConversationId, message.Seq, grant.IsGroup, isRequest ? [] : grant.Viewers.Where(id => id != senderId).ToList(), mentions,
             time.GetTimestamp(), activity?.Context ?? default));
         receipts.StoredHere(message.Id);
         telemetry.Sent.Add(1, new KeyValuePair<string, object?>("chat.conversation.kind", grant.Kind));

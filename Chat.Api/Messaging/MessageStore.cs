@@ -243,6 +243,30 @@ public sealed class MessageStore(IMongoDatabase database)
             : await _messages.Find(M.Or(places.Select(p => M.Eq(m => m.ConversationId, p.ConversationId) & M.Eq(m => m.Seq, p.Seq))))
                 .ToListAsync(cancellationToken);
 
+    /// <summary>
+    /// A pair's document made before its first message, as a request to <paramref name="recipientId"/>
+    /// (its first message's summary update then finds it). False when the pair has one already.
+    /// </summary>
+    public Task<bool> TryStartRequestAsync(string conversationId, string senderId, string recipientId, DateTime at, CancellationToken cancellationToken) =>
+        _conversations.TryInsertOneAsync(new ConversationDocument
+        {
+            Id = conversationId,
+            Participants = [senderId, recipientId],
+            ReadSeqs = new() { [senderId] = 0, [recipientId] = 0 },
+            RequestTo = recipientId,
+            LastMessageAt = at,
+        }, cancellationToken);
+
+    /// <summary>The request to <paramref name="recipientId"/> becomes a conversation; false when it is none (any more).</summary>
+    public async Task<bool> AcceptRequestAsync(string conversationId, string recipientId, CancellationToken cancellationToken) =>
+        (await _conversations.UpdateOneAsync(C.Eq(c => c.Id, conversationId) & C.Eq(c => c.RequestTo, recipientId),
+            Builders<ConversationDocument>.Update.Unset(c => c.RequestTo).Unset(c => c.DeclinedUpTo), cancellationToken: cancellationToken)).ModifiedCount > 0;
+
+    /// <summary>The request to <paramref name="recipientId"/> is hidden from them up to <paramref name="upToSeq"/>; false when it is none.</summary>
+    public async Task<bool> DeclineRequestAsync(string conversationId, string recipientId, long upToSeq, CancellationToken cancellationToken) =>
+        (await _conversations.UpdateOneAsync(C.Eq(c => c.Id, conversationId) & C.Eq(c => c.RequestTo, recipientId),
+            Builders<ConversationDocument>.Update.Set(c => c.DeclinedUpTo, upToSeq), cancellationToken: cancellationToken)).MatchedCount > 0;
+
     /// <summary>Moves the user's read seq forward to <paramref name="seq"/>; false when it was already there or beyond.</summary>
     public async Task<bool> MoveReadSeqAsync(string conversationId, string userId, long seq, CancellationToken cancellationToken)
     {

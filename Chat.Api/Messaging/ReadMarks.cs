@@ -61,7 +61,9 @@ public sealed class ReadMarks(
         {
             var (iBlocked, blockedMe) = await blocks.BetweenAsync(readerId, grant.PeerId!, cancellationToken);
             var receipts = await privacy.ReadsVisibleToAsync(grant.PeerId!, [readerId], cancellationToken);
-            await notifier.ReadMovedAsync(readUpTo, grant.PeerId, peerSees: !iBlocked && !blockedMe && receipts.Contains(readerId));
+            // The recipient of a request reads it unseen until they accept it.
+            var peerSees = !iBlocked && !blockedMe && receipts.Contains(readerId) && conversation.RequestTo != readerId;
+            await notifier.ReadMovedAsync(readUpTo, grant.PeerId, peerSees);
         }
         return null;
     }

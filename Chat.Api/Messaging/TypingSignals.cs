@@ -10,7 +10,7 @@ namespace Chat.Api.Messaging;
 /// conversation) across the cluster (a Redis key that expires). Keystrokes arrive many times a
 /// second, so the throttle comes before anything that asks the database.
 /// </summary>
-public sealed class TypingSignals(IConnectionMultiplexer redis, ConversationAccess access, ChatNotifier notifier)
+public sealed class TypingSignals(IConnectionMultiplexer redis, ConversationAccess access, MessageRequests requests, ChatNotifier notifier)
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
 
@@ -23,6 +23,8 @@ public sealed class TypingSignals(IConnectionMultiplexer redis, ConversationAcce
         if (!first) return null;
         var (grant, refused) = await access.ResolveAsync(userId, target, ConversationNeed.Write, cancellationToken);
         if (grant is null) return refused;
+        // A request tells neither side anything of the other until it is accepted.
+        if (!grant.IsGroup && await requests.IsPendingAsync(grant, cancellationToken)) return null;
         await notifier.TypingAsync(new TypingEvent(grant.ConversationId, userId), grant.PeerId);
         return null;
     }

@@ -36,7 +36,9 @@ public sealed class RateLimitOptions
     public RateLimit Reactions { get; set; } = new() { PermitLimit = 120, Window = TimeSpan.FromMinutes(1) };
     public RateLimit GroupCreate { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromHours(1) };
     public RateLimit GroupAdd { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
-    /// <summary>Changes to one's own settings: push devices, mutes.</summary>
+    /// <summary>First messages to people who take messages only from their conversations (message requests).</summary>
+    public RateLimit Requests { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromDays(1) };
+    /// <summary>Changes to one's own settings: push devices, mutes, privacy.</summary>
     public RateLimit Settings { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>Open hub connections a user may hold at once, across replicas (tabs and devices).</summary>
@@ -54,6 +56,7 @@ public sealed class RateLimitOptions
         RateLimits.GroupCreate => GroupCreate,
         RateLimits.GroupAdd => GroupAdd,
         RateLimits.Settings => Settings,
+        RateLimits.Requests => Requests,
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "No such rate limit."),
     };
 }
@@ -76,6 +79,7 @@ public static class RateLimits
     public const string GroupCreate = "group-create";
     public const string GroupAdd = "group-add";
     public const string Settings = "settings";
+    public const string Requests = "requests";
 
     // REST policies per user (Send is not one: MessageSender takes its permit).
     private static readonly string[] PerUser = [Upload, Search, Typing, ReadMarks, Reactions, GroupCreate, GroupAdd, Settings];
@@ -83,7 +87,7 @@ public static class RateLimits
     public static void AddChatRateLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
-            .Validate(o => new[] { o.SignUp, o.Send, o.Upload, o.Search, o.Typing, o.ReadMarks, o.Reactions, o.GroupCreate, o.GroupAdd }.All(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero)
+            .Validate(o => new[] { o.SignUp, o.Send, o.Upload, o.Search, o.Typing, o.ReadMarks, o.Reactions, o.GroupCreate, o.GroupAdd, o.Settings, o.Requests }.All(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero)
                 && o.MaxConnectionsPerUser > 0, "Every RateLimits entry needs a positive PermitLimit and Window, and MaxConnectionsPerUser must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<UserRateLimits>();

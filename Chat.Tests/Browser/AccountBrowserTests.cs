@@ -4,7 +4,10 @@ using static Microsoft.Playwright.Assertions;
 
 namespace Chat.Tests.Browser;
 
-/// <summary>The profile's account pages in Chromium: the devices signed in (one signed out from another), the password change.</summary>
+/// <summary>
+/// The profile's account pages in Chromium: the devices signed in (one signed out from another),
+/// the password change, the privacy choices and the message requests they make.
+/// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class AccountBrowserTests(ClusterFixture cluster, BrowserFixture browsers) : IClassFixture<BrowserFixture>
 {
@@ -43,5 +46,51 @@ public sealed class AccountBrowserTests(ClusterFixture cluster, BrowserFixture b
         await ann.Page.ExpectSignedInAsync();
         await phone.Page.ReloadAsync();
         await phone.LogInAsync(ann.Email, "a much better secret");
+    }
+
+    [Fact]
+    public async Task Privacy_choices_are_kept_and_a_strangers_first_message_waits_under_requests_until_accepted_or_deleted()
+    {
+        var ann = await BrowserPerson.SignUpAsync(cluster, browsers, "Ann");
+        var page = ann.Page.Page;
+        await page.GotoAsync("/#/profile");
+        await page.GetByLabel("Who can message me").SelectOptionAsync("conversations");
+        await Expect(page.GetByRole(AriaRole.Status).Filter(new() { HasText = "Saved." })).ToBeVisibleAsync();
+        await page.GetByLabel("Who sees when I am online").SelectOptionAsync("nobody");
+        await page.GetByLabel("Read receipts").UncheckAsync();
+        await Expect(page.GetByLabel("Read receipts")).Not.ToBeCheckedAsync();
+        await BrowserFixture.ScreenshotAsync(page, "profile-privacy");
+        await page.ReloadAsync();
+        await Expect(page.GetByLabel("Who can message me")).ToHaveValueAsync("conversations");
+        await Expect(page.GetByLabel("Who sees when I am online")).ToHaveValueAsync("nobody");
+        await Expect(page.GetByLabel("Read receipts")).Not.ToBeCheckedAsync();
+        Assert.Equal(new PrivacyDto(false, "nobody", "conversations"), await ann.Api.PrivacyAsync());
+
+        // Ben's first message arrives live, under Requests; accepted, it is a conversation.
+        await page.GotoAsync("/#/");
+        using var ben = await ReplicaPerson.SignUpAsync(cluster, $"Ben {Guid.NewGuid():N}"[..11]);
+        var (benSent, _) = await ben.OnA.SendAsync(ann.Id, "hello from a stranger");
+        using (benSent) benSent.EnsureSuccessStatusCode();
+        var requests = page.GetByTestId("requests").GetByRole(AriaRole.Listitem);
+        await Expect(requests).ToHaveCountAsync(1);
+        await requests.First.ClickAsync();
+        var notice = page.GetByTestId("request-notice");
+        await Expect(notice).ToContainTextAsync("not in your conversations");
+        await BrowserFixture.ScreenshotAsync(page, "message-request");
+        await notice.GetByRole(AriaRole.Button, new() { Name = "Accept" }).ClickAsync();
+        await Expect(notice).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("requests")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("conversations").GetByRole(AriaRole.Listitem).Filter(new() { HasText = ben.User.FullName })).ToHaveCountAsync(1);
+
+        // Cat's is deleted: gone from the list, and Cat is not told.
+        using var cat = await ReplicaPerson.SignUpAsync(cluster, $"Cat {Guid.NewGuid():N}"[..11]);
+        var (catSent, _) = await cat.OnB.SendAsync(ann.Id, "buy my course");
+        using (catSent) catSent.EnsureSuccessStatusCode();
+        await Expect(requests).ToHaveCountAsync(1);
+        await requests.First.ClickAsync();
+        await notice.GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.GetByTestId("requests")).ToHaveCountAsync(0);
+        await Expect(page.GetByTestId("conversations").GetByRole(AriaRole.Listitem).Filter(new() { HasText = cat.User.FullName })).ToHaveCountAsync(0);
+        Assert.Single(await cat.OnA.ConversationsAsync());
     }
 }

@@ -118,6 +118,8 @@ export interface Conversation {
   peerReadSeq: number;
   /** Muted by me on any device: no push, no notification, not in the title's count (a mention still counts). */
   muted?: boolean;
+  /** A first message to me from outside my conversations, waiting for Accept (my privacy choice). */
+  request?: boolean;
 }
 
 export interface Media {
@@ -200,6 +202,13 @@ export interface PushPayload {
 }
 
 /** A signed-in device (GET /api/auth/sessions); place: the network it signed in from; current: this one. */
+/** Who sees what of me (PUT sends only what changes). */
+export interface Privacy {
+  readReceipts: boolean;
+  lastSeen: 'everyone' | 'conversations' | 'nobody';
+  messagesFrom: 'everyone' | 'conversations';
+}
+
 export interface SessionInfo {
   id: string;
   device: string;

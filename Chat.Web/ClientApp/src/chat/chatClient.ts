@@ -206,6 +206,18 @@ export class ChatClient {
     this.directory.reload().catch(this.onLoadError);
   }
 
+  /** A message request becomes a conversation: the sender sees my read marks and presence from now on. */
+  async acceptRequest(peerId: string) {
+    await api<void>('POST', `/api/conversations/${encodeURIComponent(peerId)}/accept`);
+    await this.conversations.refresh();
+  }
+
+  /** A message request leaves my list until its sender writes again (they are not told). */
+  async deleteRequest(peerId: string) {
+    await api<void>('DELETE', `/api/conversations/${encodeURIComponent(peerId)}/request`);
+    await this.conversations.refresh();
+  }
+
   /** Mutes on every device of mine: no pushes, no notifications (a mention in a group still does). */
   mute(key: ConversationKey, muted: boolean) {
     return this.attention.setMuted(key, muted);

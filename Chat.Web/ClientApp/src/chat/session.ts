@@ -1,10 +1,10 @@
 import { api, upload } from '../api/http';
-import type { SessionInfo, User } from '../api/types';
+import type { Privacy, SessionInfo, User } from '../api/types';
 import { DevicePush } from './devicePush';
 import { OfflineCopies } from './offlineCopy';
 import type { ChatStore } from './state';
 
-/** The signed-in user: profile changes, log-out, and noticing that the session ended elsewhere. */
+/** The signed-in user: profile changes, devices, password, privacy, log-out, and noticing that the session ended elsewhere. */
 export class Session {
   private ended = false;
 
@@ -31,6 +31,15 @@ export class Session {
   /** A new password (the current one needed); every other device is signed out, this one stays. */
   changePassword(currentPassword: string, newPassword: string) {
     return api<void>('PUT', '/api/auth/password', { currentPassword, newPassword });
+  }
+
+  /** Who sees my presence and read marks, and who may message me. */
+  privacy() {
+    return api<Privacy>('GET', '/api/users/me/privacy');
+  }
+
+  setPrivacy(change: Partial<Privacy>) {
+    return api<Privacy>('PUT', '/api/users/me/privacy', change);
   }
 
   async logOut(everywhere: boolean) {

@@ -68,6 +68,7 @@ export function ConversationView({ client, conversationKey: peerId, focusSeq }: 
   const blocked = contact?.blocked === true;
   const left = group !== null && group.myRole === null;
   const muted = useChat(client, (s) => s.muted.includes(peerId));
+  const request = useChat(client, (s) => !groupId && s.conversations?.some((c) => c.peer?.id === peerId && c.request) === true);
   const members = details?.members ?? [];
   // "Seen by": how many other members have read up to a message of mine.
   const seenBy = (seq: number) => members.filter((m) => m.user.id !== me && (groupReads?.[m.user.id] ?? 0) >= seq).length;
@@ -265,9 +266,12 @@ export function ConversationView({ client, conversationKey: peerId, focusSeq }: 
           </button>
         </p>
       ) : (
-        <Composer ref={composer} name={name} client={client} peerId={peerId} onSent={stickToBottom}
+        <>
+          {request && <RequestNotice client={client} peerId={peerId} name={name} />}
+          <Composer ref={composer} name={name} client={client} peerId={peerId} onSent={stickToBottom}
                   replyTo={replyingTo} me={me} onCancelReply={() => setReplyingTo(null)}
                   members={groupId ? members.filter((m) => m.user.id !== me).map((m) => m.user) : undefined} nameOf={nameOf} />
+        </>
       )}
       {viewing && <ImageViewer image={viewing} onClose={() => setViewing(null)} />}
     </section>
@@ -429,3 +433,24 @@ const Composer = memo(forwardRef<ComposerHandle, ComposerProps>(function Compose
     </form>
   );
 }));
+
+/** A first message from someone outside my conversations: they learn nothing of me until I accept (or answer). */
+function RequestNotice({ client, peerId, name }: { client: ChatClient; peerId: string; name: string }) {
+  const [failed, setFailed] = useState(false);
+  const act = (action: Promise<unknown>, leave: boolean) =>
+    void action.then(() => { if (leave) location.hash = '#/'; }, () => setFailed(true));
+  return (
+    <div className="request-notice" role="region" aria-label="Message request" data-testid="request-notice">
+      <p>
+        {name} is not in your conversations. They will not see that you read this or that you are typing until you accept
+        (answering accepts too).
+      </p>
+      <div className="inline">
+        <button type="button" className="primary" onClick={() => act(client.acceptRequest(peerId), false)}>Accept</button>
+        <button type="button" onClick={() => act(client.deleteRequest(peerId), true)}>Delete</button>
+        <button type="button" className="danger" onClick={() => act(client.block(peerId, true), false)}>Block</button>
+      </div>
+      {failed && <p className="form-error" role="alert">That did not go through; try again.</p>}
+    </div>
+  );
+}

@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Contact, PushDevice, SessionInfo } from '../api/types';
+import type { Contact, Privacy, PushDevice, SessionInfo } from '../api/types';
 import { DevicePush } from '../chat/devicePush';
 import { Attention } from '../chat/attention';
 import type { ChatClient } from '../chat/chatClient';
@@ -60,6 +60,7 @@ export function ProfilePage({ client }: { client: ChatClient }) {
       {status && <p className={status.kind === 'error' ? 'form-error' : 'saved'} role="status">{status.text}</p>}
       <Notifications />
       <ClosedNotifications />
+      <PrivacyChoices client={client} />
       <SignedInDevices client={client} />
       <PasswordChange client={client} />
       <BlockedPeople client={client} />
@@ -143,6 +144,52 @@ function ClosedNotifications() {
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+/** Who sees my presence and read marks, and who may message me; each choice is saved as it is made. */
+function PrivacyChoices({ client }: { client: ChatClient }) {
+  const [privacy, setPrivacy] = useState<Privacy | null>(null);
+  const [status, setStatus] = useState<{ kind: 'saved' | 'error'; text: string } | null>(null);
+  useEffect(() => void client.account.privacy().then(setPrivacy, () => setStatus({ kind: 'error', text: 'Your privacy choices could not be loaded.' })), [client]);
+  // Shown at once, as the server will store it; put back if it refuses.
+  const change = async (update: Partial<Privacy>) => {
+    const before = privacy;
+    setPrivacy((current) => (current ? { ...current, ...update } : current));
+    try {
+      setPrivacy(await client.account.setPrivacy(update));
+      setStatus({ kind: 'saved', text: 'Saved.' });
+    } catch (e) {
+      setPrivacy(before);
+      setStatus({ kind: 'error', text: (e as Error).message });
+    }
+  };
+  return (
+    <section className="profile-section" aria-labelledby="privacy-heading">
+      <h3 id="privacy-heading">Privacy</h3>
+      {privacy === null ? <p className="hint">Loading…</p> : (
+        <div className="field">
+          <label className="checkbox">
+            <input type="checkbox" checked={privacy.readReceipts} onChange={(e) => void change({ readReceipts: e.target.checked })} />
+            Read receipts: others see when I have read their messages
+          </label>
+          <p className="hint">Off: nobody sees yours, and you see nobody's.</p>
+          <label htmlFor="privacy-last-seen">Who sees when I am online or was last seen</label>
+          <select id="privacy-last-seen" value={privacy.lastSeen} onChange={(e) => void change({ lastSeen: e.target.value as Privacy['lastSeen'] })}>
+            <option value="everyone">Everyone</option>
+            <option value="conversations">People I have conversations with</option>
+            <option value="nobody">Nobody</option>
+          </select>
+          <label htmlFor="privacy-messages-from">Who can message me</label>
+          <select id="privacy-messages-from" value={privacy.messagesFrom}
+                  onChange={(e) => void change({ messagesFrom: e.target.value as Privacy['messagesFrom'] })}>
+            <option value="everyone">Everyone</option>
+            <option value="conversations">People I have conversations with (others' first messages are requests)</option>
+          </select>
+        </div>
+      )}
+      {status && <p className={status.kind === 'error' ? 'form-error' : 'saved'} role="status">{status.text}</p>}
     </section>
   );
 }

@@ -38,29 +38,36 @@ export function Sidebar({ client, selectedKey }: Props) {
     return () => clearTimeout(timer);
   }, [client, query]);
 
+  // Message requests wait apart from the conversations (the privacy choice "who can message me").
+  const requests = (conversations ?? []).filter((c) => c.request);
+  const listed = conversations?.filter((c) => !c.request) ?? null;
+  const row = (c: Conversation) => (
+    <ConversationRow key={c.id} conversation={c} me={me} presence={c.peer ? presenceOf(c.peer) : undefined}
+                     selected={keyOfConversation(c) === selectedKey} muted={muted.includes(keyOfConversation(c))}
+                     nameOf={(id) => (id === me ? 'You' : contacts[id]?.fullName ?? 'Someone')} />
+  );
+
   const onlineCount = Object.entries(presence).filter(([id, p]) => p.online && id !== me).length;
   const people = (directory.items ?? []).filter((c) => !onlineOnly || presenceOf(c)?.online);
 
   return (
     <nav className="sidebar" aria-label="Conversations and people">
       <MessageSearch client={client} />
+      {requests.length > 0 && (
+        <section aria-labelledby="requests-heading">
+          <h2 id="requests-heading">Requests</h2>
+          <ul className="list" data-testid="requests">{requests.map(row)}</ul>
+        </section>
+      )}
       <section aria-labelledby="conversations-heading">
         <h2 id="conversations-heading">
           Conversations
           <button type="button" className="link new-group" onClick={() => setCreatingGroup(true)}>New group</button>
         </h2>
         {creatingGroup && <NewGroupDialog client={client} onClose={() => setCreatingGroup(false)} />}
-        {conversations === null ? <Skeletons /> : conversations.length === 0
+        {listed === null ? <Skeletons /> : listed.length === 0
           ? <p className="hint">No conversations yet. Find someone under People.</p>
-          : (
-            <ul className="list" data-testid="conversations">
-              {conversations.map((c) => (
-                <ConversationRow key={c.id} conversation={c} me={me} presence={c.peer ? presenceOf(c.peer) : undefined}
-                                 selected={keyOfConversation(c) === selectedKey} muted={muted.includes(keyOfConversation(c))}
-                                 nameOf={(id) => (id === me ? 'You' : contacts[id]?.fullName ?? 'Someone')} />
-              ))}
-            </ul>
-          )}
+          : <ul className="list" data-testid="conversations">{listed.map(row)}</ul>}
       </section>
       <section aria-labelledby="people-heading">
         <h2 id="people-heading">People {live && <span className="online-count" data-testid="online-count">{onlineCount} online</span>}</h2>
