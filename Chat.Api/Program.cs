@@ -16,6 +16,7 @@ app.MapLimitsApi();
 app.MapAuthApi();
 app.MapUsersApi();
 app.MapPrivacyApi();
+app.MapAccountApi();
 app.MapBlocksApi();
 app.MapConversationsApi();
 app.MapGroupsApi();

@@ -29,6 +29,15 @@ public sealed record UserDocument
     /// <summary>Changes on "log out everywhere": tokens carrying an older stamp are refused.</summary>
     public required string SessionStamp { get; init; }
 
+    /// <summary>
+    /// When the account was deleted: the document stays as "Deleted account" (no email, name key,
+    /// avatar or password) so the people it talked with still see who wrote what.
+    /// </summary>
+    [BsonIgnoreIfNull]
+    public DateTime? DeletedAt { get; init; }
+
+    public const string DeletedName = "Deleted account";
+
     /// <summary>Who sees what of the user (<see cref="Privacy.PrivacyDocument"/>); null: the defaults.</summary>
     [BsonIgnoreIfNull]
     public Privacy.PrivacyDocument? Privacy { get; init; }
@@ -36,7 +45,7 @@ public sealed record UserDocument
     public UserResponse ToResponse() => new(Id, Email, FullName, AvatarUrl, CreatedAt);
 
     /// <summary>As others see the user: lastSeenAt only while offline; with <paramref name="presenceHidden"/> (a block, their privacy) neither.</summary>
-    public ContactResponse ToContact(bool online, bool blocked = false, bool presenceHidden = false) => presenceHidden
+    public ContactResponse ToContact(bool online, bool blocked = false, bool presenceHidden = false) => presenceHidden || DeletedAt is not null
         ? new(Id, FullName, AvatarUrl, false, null, blocked)
         : new(Id, FullName, AvatarUrl, online, online ? null : LastSeenAt, blocked);
 

@@ -64,6 +64,23 @@ public sealed class UserStore(IMongoDatabase database)
     public Task SetPrivacyAsync(string id, Privacy.PrivacyDocument privacy, CancellationToken cancellationToken) =>
         _users.UpdateOneAsync(Filter.Eq(u => u.Id, id), Builders<UserDocument>.Update.Set(u => u.Privacy, privacy), cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// The account is gone: the email is free again (an address under <c>.invalid</c> takes its
+    /// place), the name, avatar and password go, and the empty name key keeps it out of
+    /// the directory. The document stays, so messages still name a sender.
+    /// </summary>
+    public Task MarkDeletedAsync(string id, DateTime at, CancellationToken cancellationToken) =>
+        _users.UpdateOneAsync(Filter.Eq(u => u.Id, id), Builders<UserDocument>.Update
+                .Set(u => u.DeletedAt, at)
+                .Set(u => u.Email, $"{id}@deleted.invalid")
+                .Set(u => u.FullName, UserDocument.DeletedName)
+                .Set(u => u.FullNameKey, "")
+                .Set(u => u.NameWords, Array.Empty<string>())
+                .Set(u => u.PasswordHash, "")
+                .Set(u => u.AvatarUrl, null)
+                .Set(u => u.LastSeenAt, null),
+            cancellationToken: cancellationToken);
+
     /// <summary>Gives the user a new session stamp, which ends every session issued before.</summary>
     public Task SetPasswordHashAsync(string id, string passwordHash, CancellationToken cancellationToken) =>
         _users.UpdateOneAsync(Builders<UserDocument>.Filter.Eq(u => u.Id, id),
@@ -89,7 +106,8 @@ public sealed class UserStore(IMongoDatabase database)
     public async Task<(IReadOnlyList<UserDocument> Items, bool HasMore)> SearchAsync(
         string exceptId, string? prefix, (string NameKey, string Id)? after, int limit, CancellationToken cancellationToken)
     {
-        var filter = Filter.Ne(u => u.Id, exceptId);
+        // Every name has a key; a deleted account has none.
+        var filter = Filter.Ne(u => u.Id, exceptId) & Filter.Gt(u => u.FullNameKey, "");
         if (!string.IsNullOrEmpty(prefix))
         {
             // Anchored, case-folded, escaped: an index range scan, and no regex injection.

@@ -22,7 +22,7 @@ public static class AuthApi
     }
 
     // After UseForwardedHeaders, the browser's address as the web front saw it.
-    private static AuthService.Device DeviceOf(HttpContext context) => new(context.Request.Headers.UserAgent, context.Connection.RemoteIpAddress);
+    internal static AuthService.Device DeviceOf(HttpContext context) => new(context.Request.Headers.UserAgent, context.Connection.RemoteIpAddress);
 
     public static async Task<Results<Created<UserResponse>, ProblemHttpResult>> SignUp(
         SignUpRequest request, HttpContext context, AuthService auth, CancellationToken cancellationToken)

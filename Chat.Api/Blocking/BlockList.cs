@@ -38,6 +38,15 @@ public sealed class BlockList(BlockStore store, UserStore users, IConnectionMult
         return null;
     }
 
+    /// <summary>A deleted account: every block it is part of goes, either way, and so does each one's kept copy.</summary>
+    public async Task ForgetUserAsync(string userId, CancellationToken cancellationToken)
+    {
+        var involving = await store.InvolvingAsync([userId], cancellationToken);
+        await store.DeleteInvolvingAsync(userId, cancellationToken);
+        var keys = involving.SelectMany(b => new[] { b.BlockerId, b.BlockedId }).Append(userId).Distinct().Select(Key).ToArray();
+        await redis.GetDatabase().KeyDeleteAsync(keys);
+    }
+
     /// <summary>Everyone the user blocked, most recent first.</summary>
     public Task<List<string>> BlockedByAsync(string userId, CancellationToken cancellationToken) => store.BlockedByAsync(userId, cancellationToken);
 

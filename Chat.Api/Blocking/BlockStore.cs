@@ -47,6 +47,10 @@ public sealed class BlockStore(IMongoDatabase database)
         (await _blocks.Find(F.Eq(b => b.BlockerId, blockerId)).SortByDescending(b => b.CreatedAt).ToListAsync(cancellationToken))
             .Select(b => b.BlockedId).ToList();
 
+    /// <summary>Removes every block the user is part of, either side (a deleted account).</summary>
+    public Task DeleteInvolvingAsync(string userId, CancellationToken cancellationToken) =>
+        _blocks.DeleteManyAsync(F.Eq(b => b.BlockerId, userId) | F.Eq(b => b.BlockedId, userId), cancellationToken);
+
     /// <summary>Every block these users are part of, either side.</summary>
     public async Task<List<BlockDocument>> InvolvingAsync(IEnumerable<string> userIds, CancellationToken cancellationToken) =>
         await _blocks.Find(F.In(b => b.BlockerId, userIds) | F.In(b => b.BlockedId, userIds)).ToListAsync(cancellationToken);

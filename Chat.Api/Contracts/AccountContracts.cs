@@ -20,3 +20,6 @@ public sealed record ContactPage(IReadOnlyList<ContactResponse> Items, string? N
 public sealed record SessionResponse(string Id, string Device, DateTime CreatedAt, DateTime LastActiveAt, string? Place, bool Current);
 
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+/// <summary>DELETE /api/account: the password again; <c>KeepMessages</c> leaves my messages readable to the people I wrote to (default: erased).</summary>
+public sealed record DeleteAccountRequest(string? Password, bool? KeepMessages);

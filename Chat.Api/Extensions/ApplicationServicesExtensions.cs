@@ -82,6 +82,7 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton(new MongoIndexes.Definition(UserStore.CreateIndexesAsync));
         services.AddSingleton<ProfileService>();
+        services.AddSingleton<AccountDeletion>();
         services.AddSingleton<ContactDirectory>();
         services.AddSingleton<BlockStore>();
         services.AddSingleton(new MongoIndexes.Definition(BlockStore.CreateIndexesAsync));
@@ -96,6 +97,7 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<MessageWriter>();
         services.AddHostedService(provider => provider.GetRequiredService<MessageWriter>());
         services.AddSingleton<PeerCheck>();
+        services.AddHostedService(provider => provider.GetRequiredService<PeerCheck>());
         services.AddSingleton<ConversationAccess>();
         services.AddSingleton<MessageRequests>();
         services.AddSingleton<MessageImages>();

@@ -325,7 +325,7 @@ public sealed class GroupService(
     private async Task<ClientError?> CheckPeopleAsync(string actorId, IReadOnlyList<string> ids, string field, CancellationToken cancellationToken)
     {
         if (ids.Count == 0) return null;
-        if ((await users.FindManyAsync(ids, cancellationToken)).Count != ids.Count) return ClientError.Invalid(field, "Someone named is not a user.");
+        if ((await users.FindManyAsync(ids, cancellationToken)).Count(u => u.DeletedAt is null) != ids.Count) return ClientError.Invalid(field, "Someone named is not a user.");
         var (_, blockedMe) = await blocks.AmongAsync(actorId, ids, cancellationToken);
         return blockedMe.Count > 0 ? BlockedBy : null;
     }

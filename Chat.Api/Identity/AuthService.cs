@@ -84,7 +84,8 @@ public sealed class AuthService(
             return (null, new ClientError(StatusCodes.Status429TooManyRequests, "Too many log-in attempts",
                 Detail: "Wait before trying again (see Retry-After).", RetryAfter: retryAfter));
         }
-        var user = await users.FindByEmailAsync(email, cancellationToken);
+        // A deleted account's placeholder address names no one.
+        var user = await users.FindByEmailAsync(email, cancellationToken) is { DeletedAt: null } found ? found : null;
         var checkedAgainst = user ?? DecoyUser.Value;
         var verified = hasher.VerifyHashedPassword(checkedAgainst, checkedAgainst.PasswordHash, password);
         if (user is null || verified == PasswordVerificationResult.Failed)
@@ -150,10 +151,8 @@ public sealed class AuthService(
             .Password(request.NewPassword, "newPassword")
             .Check(request.NewPassword is null || request.NewPassword != request.CurrentPassword, "newPassword", "The new password is the current one.");
         if (ClientError.From(errors) is { } invalid) return (null, invalid);
-        if (await users.FindByIdAsync(principal.UserId(), cancellationToken) is not { } account) return (null, ClientError.SessionEnded);
-
-        var (user, refused) = await VerifyAsync(account.Email, request.CurrentPassword!, device, cancellationToken);
-        if (user is null) return (null, refused!.Status == StatusCodes.Status401Unauthorized ? WrongPassword : refused);
+        var (user, refused) = await ConfirmPasswordAsync(principal.UserId(), request.CurrentPassword!, device, cancellationToken);
+        if (user is null) return (null, refused);
         await users.SetPasswordHashAsync(user.Id, hasher.HashPassword(user, request.NewPassword!), cancellationToken);
 
         var sessionId = principal.SessionId();
@@ -162,6 +161,15 @@ public sealed class AuthService(
         await pushDevices.UserSignedOutAsync(user.Id, cancellationToken, exceptSessionId: sessionId);
         var (token, expiresAt, _) = tokens.Issue(user.Id, stamp, sessionId, principal.SessionExpiresAt());
         return (new SignedIn(user.ToResponse(), token, expiresAt), null);
+    }
+
+    /// <summary>The signed-in user's own password, asked again before a change that matters (under the log-in throttle).</summary>
+    public async Task<(UserDocument? User, ClientError? Error)> ConfirmPasswordAsync(
+        string userId, string password, Device device, CancellationToken cancellationToken)
+    {
+        if (await users.FindByIdAsync(userId, cancellationToken) is not { } account) return (null, ClientError.SessionEnded);
+        var (user, refused) = await VerifyAsync(account.Email, password, device, cancellationToken);
+        return user is null ? (null, refused!.Status == StatusCodes.Status401Unauthorized ? WrongPassword : refused) : (user, null);
     }
 
     public static readonly ClientError WrongPassword = new(StatusCodes.Status401Unauthorized, "Wrong password",

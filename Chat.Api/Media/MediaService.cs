@@ -112,6 +112,16 @@ public sealed class MediaService(
         if (await media.FindAsync(mediaId, cancellationToken) is { } document) await DeleteAsync(document, cancellationToken);
     }
 
+    /// <summary>A deleted account's uploads go: all of them, or all but the images of the messages it keeps.</summary>
+    public async Task DeleteOwnedByAsync(string ownerId, bool keepMessageImages, CancellationToken cancellationToken)
+    {
+        foreach (var owned in await media.OwnedByAsync(ownerId, cancellationToken))
+        {
+            if (keepMessageImages && owned.MessageClientId is not null) continue;
+            await DeleteAsync(owned, cancellationToken);
+        }
+    }
+
     /// <summary>An avatar replaced by <paramref name="current"/>: the older ones go.</summary>
     public async Task DeleteOtherAvatarsAsync(string ownerId, string current, CancellationToken cancellationToken)
     {

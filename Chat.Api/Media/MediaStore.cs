@@ -51,6 +51,9 @@ public sealed class MediaStore(IMongoDatabase database)
         return totals.SingleOrDefault()?.Bytes ?? 0;
     }
 
+    public async Task<List<MediaDocument>> OwnedByAsync(string ownerId, CancellationToken cancellationToken) =>
+        await _media.Find(F.Eq(m => m.OwnerId, ownerId)).ToListAsync(cancellationToken);
+
     public async Task<List<MediaDocument>> AvatarsOfAsync(string ownerId, CancellationToken cancellationToken) =>
         await _media.Find(F.Eq(m => m.OwnerId, ownerId) & F.Eq(m => m.UsedBy, "avatar")).ToListAsync(cancellationToken);
 

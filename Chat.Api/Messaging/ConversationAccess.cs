@@ -52,7 +52,7 @@ public sealed record ConversationGrant(string UserId, string ConversationId, str
 /// The one access rule for every path into a conversation, pairs and groups alike, REST and hub:
 /// history, catch-up, sending, replies, reactions, read marks, typing, search and images all ask
 /// here, and get a <see cref="ConversationGrant"/> or the refusal to send back. A pair needs a
-/// peer who exists (and, to write, no block between the two); a group needs a membership, now
+/// peer who exists (and, to write, an account not deleted and no block between the two); a group needs a membership, now
 /// to write, ever to read, and then only inside its windows. Someone who never was a member gets
 /// the same 404 as for no group at all.
 /// </summary>
@@ -72,7 +72,7 @@ public sealed class ConversationAccess(PeerCheck peers, BlockList blocks, GroupM
             return await GroupAsync(userId, groupId, need, cancellationToken);
         }
         var peerId = conversation.PeerId;
-        if (await peers.CheckAsync(userId, peerId, cancellationToken) is { } peerError) return (null, peerError);
+        if (await peers.CheckAsync(userId, peerId, toWrite: need == ConversationNeed.Write, cancellationToken) is { } peerError) return (null, peerError);
         if (need == ConversationNeed.Write
             && await blocks.RefusalAsync(blockQuestion ?? blocks.Ask(userId, peerId!), cancellationToken) is { } blocked)
         {

@@ -286,6 +286,15 @@ public sealed class MessageStore(IMongoDatabase database)
         _conversations.UpdateOneAsync(C.Eq(c => c.Id, conversationId), Builders<ConversationDocument>.Update.Set($"readSeqs.{userId}", seq),
             cancellationToken: cancellationToken);
 
+    /// <summary>
+    /// Every message of a deleted account becomes a tombstone, as a deleted message is (membership
+    /// events stay: they carry no words of theirs). Never removed: the seqs of every history stay whole.
+    /// </summary>
+    public Task EraseMessagesOfAsync(string senderId, CancellationToken cancellationToken) =>
+        _messages.UpdateManyAsync(M.Eq(m => m.SenderId, senderId) & M.Eq(m => m.Event, null) & M.Eq(m => m.Deleted, false),
+            Builders<MessageDocument>.Update.Set(m => m.Text, null).Set(m => m.Image, null).Unset(m => m.SearchWords).Set(m => m.Deleted, true),
+            cancellationToken: cancellationToken);
+
     /// <summary>Replaces the text of a live message of this sender; null when there is none.</summary>
     public async Task<MessageDocument?> EditAsync(string id, string senderId, string text, DateTime editedAt, CancellationToken cancellationToken) =>
         await _messages.FindOneAndUpdateAsync(

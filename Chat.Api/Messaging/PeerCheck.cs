@@ -1,18 +1,25 @@
 using Chat.Api.Accounts;
+using Chat.Api.Infrastructure;
 using Chat.Api.Validation;
 using Microsoft.Extensions.Caching.Memory;
+using StackExchange.Redis;
 
 namespace Chat.Api.Messaging;
 
 /// <summary>
 /// Whether a user may have a conversation with <c>peerId</c>: someone else, who exists, named by
-/// the canonical form of their id (so one pair of users has exactly one conversation). Asked on
-/// every send, read mark and history page, so the answer for a user who exists is remembered:
-/// accounts are never deleted, so "exists" stays true.
+/// the canonical form of their id (so one pair of users has exactly one conversation), and, to
+/// write, whose account was not deleted (their history stays readable). Asked on every send, read
+/// mark and history page, so the answer is remembered; a deletion drops it on every replica at
+/// once (a Redis channel), and <see cref="RememberedFor"/> bounds it if that notice is lost.
 /// </summary>
-public sealed class PeerCheck(UserStore users, IMemoryCache known)
+public sealed class PeerCheck(UserStore users, IMemoryCache known, IConnectionMultiplexer redis, ILogger<PeerCheck> logger) : BackgroundService
 {
     private static readonly TimeSpan RememberedFor = TimeSpan.FromMinutes(30);
+    private static readonly RedisChannel Deletions = RedisChannel.Literal("chat:accounts-deleted");
+
+    public static readonly ClientError Deleted = new(StatusCodes.Status410Gone, "This account was deleted",
+        Detail: "Its history stays readable; nothing new can be sent to it.");
 
     /// <summary>A well-formed id of someone else; no database call. Enough before a cheaper refusal (typing's throttle).</summary>
     public static ClientError? CheckShape(string userId, string? peerId)
@@ -25,19 +32,38 @@ public sealed class PeerCheck(UserStore users, IMemoryCache known)
         return null;
     }
 
-    /// <summary>A well-formed id of someone else this replica already knows to exist; no database call.</summary>
-    public bool IsKnown(string userId, string? peerId) => CheckShape(userId, peerId) is null && Remembered(peerId!);
+    /// <summary>A well-formed id of someone else this replica already knows to exist (deleted or not); no database call.</summary>
+    public bool IsKnown(string userId, string? peerId) => CheckShape(userId, peerId) is null && known.TryGetValue(KnownKey(peerId!), out _);
 
-    public async Task<ClientError?> CheckAsync(string userId, string? peerId, CancellationToken cancellationToken)
+    public async Task<ClientError?> CheckAsync(string userId, string? peerId, bool toWrite, CancellationToken cancellationToken)
     {
         if (CheckShape(userId, peerId) is { } invalid) return invalid;
-        if (Remembered(peerId!)) return null;
-        if (await users.FindByIdAsync(peerId!, cancellationToken) is null) return ClientError.NotFound("User");
-        known.Set(KnownKey(peerId!), true, RememberedFor);
-        return null;
+        if (!known.TryGetValue(KnownKey(peerId!), out bool deleted))
+        {
+            if (await users.FindByIdAsync(peerId!, cancellationToken) is not { } peer) return ClientError.NotFound("User");
+            deleted = peer.DeletedAt is not null;
+            known.Set(KnownKey(peerId!), deleted, RememberedFor);
+        }
+        return toWrite && deleted ? Deleted : null;
     }
 
-    private bool Remembered(string peerId) => known.TryGetValue(KnownKey(peerId), out _);
+    /// <summary>The account is deleted (stored already): every replica asks again.</summary>
+    public async Task AccountDeletedAsync(string userId)
+    {
+        known.Remove(KnownKey(userId));
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(Deletions, userId);
+        }
+        catch (RedisException ex)
+        {
+            logger.LogWarning(ex, "Deletion of {UserId} not announced; other replicas refuse writes to it within {RememberedFor}.", userId, RememberedFor);
+        }
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        RedisSubscriptions.SubscribeWhenRedisAnswersAsync(
+            () => redis.GetSubscriber().SubscribeAsync(Deletions, (_, userId) => known.Remove(KnownKey(userId!))), Deletions, logger, stoppingToken);
 
     private static string KnownKey(string userId) => $"peer:{userId}";
 }

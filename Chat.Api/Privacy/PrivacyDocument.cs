@@ -11,6 +11,9 @@ public sealed record PrivacyDocument
 
     public static readonly PrivacyDocument Default = new();
 
+    /// <summary>A deleted account's: it shares nothing (no presence, no read marks) and takes no first messages.</summary>
+    public static readonly PrivacyDocument Withheld = new() { ReadReceipts = false, LastSeen = Nobody, MessagesFrom = Conversations };
+
     public static readonly string[] LastSeenChoices = [Everyone, Conversations, Nobody];
     public static readonly string[] MessagesFromChoices = [Everyone, Conversations];
 

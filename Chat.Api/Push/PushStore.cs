@@ -53,6 +53,9 @@ public sealed class PushStore(IMongoDatabase database)
     public Task UnmuteAsync(string userId, string conversationId, CancellationToken cancellationToken) =>
         _mutes.DeleteOneAsync(M.Eq(m => m.Id, MuteDocument.IdOf(userId, conversationId)), cancellationToken);
 
+    public Task DeleteMutesOfAsync(string userId, CancellationToken cancellationToken) =>
+        _mutes.DeleteManyAsync(M.Eq(m => m.UserId, userId), cancellationToken);
+
     /// <summary>The conversation ids the user muted.</summary>
     public async Task<HashSet<string>> MutedByAsync(string userId, CancellationToken cancellationToken) =>
         (await _mutes.Find(M.Eq(m => m.UserId, userId)).ToListAsync(cancellationToken)).Select(m => m.ConversationId).ToHashSet();

@@ -93,4 +93,27 @@ public sealed class AccountBrowserTests(ClusterFixture cluster, BrowserFixture b
         await Expect(page.GetByTestId("conversations").GetByRole(AriaRole.Listitem).Filter(new() { HasText = cat.User.FullName })).ToHaveCountAsync(0);
         Assert.Single(await cat.OnA.ConversationsAsync());
     }
+
+    [Fact]
+    public async Task Deleting_the_account_from_the_profile_signs_out_and_leaves_Deleted_account_in_the_peers_list()
+    {
+        var ann = await BrowserPerson.SignUpAsync(cluster, browsers, "Ann");
+        using var ben = await ReplicaPerson.SignUpAsync(cluster, $"Ben {Guid.NewGuid():N}"[..11]);
+        var (sent, _) = await ann.Api.SendAsync(ben.Id, "bye for now");
+        using (sent) sent.EnsureSuccessStatusCode();
+        var page = ann.Page.Page;
+        await page.GotoAsync("/#/profile");
+        page.Dialog += (_, dialog) => _ = dialog.AcceptAsync();
+
+        await page.Locator("#delete-password").FillAsync("wrong password");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete my account" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Alert)).ToContainTextAsync("not right");
+        await page.Locator("#delete-password").FillAsync("correct horse");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Delete my account" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Button, new() { Name = "Log in" }).Last).ToBeVisibleAsync(new() { Timeout = 20_000 });
+
+        var listed = (await ben.OnA.ConversationsAsync()).Single(c => c.Peer.Id == ann.Id);
+        Assert.Equal("Deleted account", listed.Peer.FullName);
+        Assert.True(listed.LastMessage!.Deleted);
+    }
 }

@@ -42,6 +42,13 @@ export class Session {
     return api<Privacy>('PUT', '/api/users/me/privacy', change);
   }
 
+  /** Deletes the account (the password again): signed out everywhere, and nothing of it stays at this browser. */
+  async deleteAccount(password: string, keepMessages: boolean) {
+    await api<void>('DELETE', '/api/account', { password, keepMessages });
+    await DevicePush.forget();
+    this.end();
+  }
+
   async logOut(everywhere: boolean) {
     await api<void>('POST', everywhere ? '/api/auth/logout-all' : '/api/auth/logout');
     await DevicePush.forget();

@@ -64,6 +64,7 @@ export function ProfilePage({ client }: { client: ChatClient }) {
       <SignedInDevices client={client} />
       <PasswordChange client={client} />
       <BlockedPeople client={client} />
+      <DeleteAccount client={client} />
       <div className="session-actions">
         <button type="button" onClick={() => void run(client.logOut(false), '')}>Log out</button>
         <button type="button" className="danger" onClick={() => void run(client.logOut(true), '')}>Log out everywhere</button>
@@ -280,6 +281,44 @@ function BlockedPeople({ client }: { client: ChatClient }) {
           ))}
         </ul>
       )}
+    </section>
+  );
+}
+
+/**
+ * Deleting the account, the password asked again. Erasing the messages is the default; keeping
+ * them for the people one talked with is a choice made here.
+ */
+function DeleteAccount({ client }: { client: ChatClient }) {
+  const [password, setPassword] = useState('');
+  const [keepMessages, setKeepMessages] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!window.confirm('Delete your account for good? This cannot be undone.')) return;
+    try {
+      await client.account.deleteAccount(password, keepMessages);
+    } catch (e) {
+      setError((e instanceof ApiError && e.field('password')) || (e as Error).message);
+    }
+  };
+  return (
+    <section className="profile-section" aria-labelledby="delete-heading">
+      <h3 id="delete-heading">Delete my account</h3>
+      <p className="hint">
+        You are signed out everywhere; your profile, photo, uploads, devices, blocks and settings go, and nobody can find you.
+        The people you talked with keep their conversations, with your messages shown as deleted unless you keep them below.
+      </p>
+      <form onSubmit={(e) => void submit(e)} className="field">
+        <label htmlFor="delete-password">Password</label>
+        <input id="delete-password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} />
+        <label className="checkbox">
+          <input type="checkbox" checked={keepMessages} onChange={(e) => setKeepMessages(e.target.checked)} />
+          Keep my messages for the people I talked with
+        </label>
+        <button type="submit" className="danger" disabled={!password}>Delete my account</button>
+      </form>
+      {error && <p className="form-error" role="alert">{error}</p>}
     </section>
   );
 }
