@@ -2,6 +2,7 @@ using Chat.Api.Accounts;
 using Chat.Api.Blocking;
 using Chat.Api.Contacts;
 using Chat.Api.Contracts;
+using Chat.Api.Exports;
 using Chat.Api.Groups;
 using Chat.Api.Hubs;
 using Chat.Api.Infrastructure;
@@ -82,7 +83,6 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<UserStore>();
         services.AddSingleton(new MongoIndexes.Definition(UserStore.CreateIndexesAsync));
         services.AddSingleton<ProfileService>();
-        services.AddSingleton<AccountDeletion>();
         services.AddSingleton<ContactDirectory>();
         services.AddSingleton<BlockStore>();
         services.AddSingleton(new MongoIndexes.Definition(BlockStore.CreateIndexesAsync));
@@ -138,6 +138,15 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<ConversationMutes>();
         services.AddSingleton<PushDispatcher>();
         services.AddHostedService(provider => provider.GetRequiredService<PushDispatcher>());
+
+        // Exports: "my data" as a zip, prepared in the background by any replica, kept a day.
+        services.AddSingleton<ExportTelemetry>();
+        services.AddSingleton<ExportStore>();
+        services.AddSingleton(new MongoIndexes.Definition(ExportStore.CreateIndexesAsync));
+        services.AddHttpClient(nameof(ExportBuilder));
+        services.AddSingleton<ExportBuilder>();
+        services.AddSingleton<ExportService>();
+        services.AddHostedService<ExportWorker>();
 
         // Privacy: each user's choices (kept on each replica), "my conversations" as they mean it.
         services.AddSingleton<PrivacySettings>();

@@ -33,6 +33,7 @@ public static class AuthenticationExtensions
         builder.Services.AddSingleton<LoginThrottle>();
         builder.Services.AddSingleton<IPasswordHasher<UserDocument>, PasswordHasher<UserDocument>>();
         builder.Services.AddSingleton<AuthService>();
+        builder.Services.AddSingleton<AccountDeletion>();
 
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

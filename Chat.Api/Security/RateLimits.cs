@@ -38,6 +38,8 @@ public sealed class RateLimitOptions
     public RateLimit GroupAdd { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
     /// <summary>First messages to people who take messages only from their conversations (message requests).</summary>
     public RateLimit Requests { get; set; } = new() { PermitLimit = 20, Window = TimeSpan.FromDays(1) };
+    /// <summary>Exports of one's data (each is a background job over the whole history).</summary>
+    public RateLimit Exports { get; set; } = new() { PermitLimit = 3, Window = TimeSpan.FromDays(1) };
     /// <summary>Changes to one's own settings: push devices, mutes, privacy.</summary>
     public RateLimit Settings { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
 
@@ -57,6 +59,7 @@ public sealed class RateLimitOptions
         RateLimits.GroupAdd => GroupAdd,
         RateLimits.Settings => Settings,
         RateLimits.Requests => Requests,
+        RateLimits.Exports => Exports,
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "No such rate limit."),
     };
 }
@@ -80,6 +83,7 @@ public static class RateLimits
     public const string GroupAdd = "group-add";
     public const string Settings = "settings";
     public const string Requests = "requests";
+    public const string Exports = "exports";
 
     // REST policies per user (Send is not one: MessageSender takes its permit).
     private static readonly string[] PerUser = [Upload, Search, Typing, ReadMarks, Reactions, GroupCreate, GroupAdd, Settings];
@@ -87,7 +91,7 @@ public static class RateLimits
     public static void AddChatRateLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
-            .Validate(o => new[] { o.SignUp, o.Send, o.Upload, o.Search, o.Typing, o.ReadMarks, o.Reactions, o.GroupCreate, o.GroupAdd, o.Settings, o.Requests }.All(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero)
+            .Validate(o => new[] { o.SignUp, o.Send, o.Upload, o.Search, o.Typing, o.ReadMarks, o.Reactions, o.GroupCreate, o.GroupAdd, o.Settings, o.Requests, o.Exports }.All(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero)
                 && o.MaxConnectionsPerUser > 0, "Every RateLimits entry needs a positive PermitLimit and Window, and MaxConnectionsPerUser must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<UserRateLimits>();

@@ -116,4 +116,23 @@ public sealed class AccountBrowserTests(ClusterFixture cluster, BrowserFixture b
         Assert.Equal("Deleted account", listed.Peer.FullName);
         Assert.True(listed.LastMessage!.Deleted);
     }
+
+    [Fact]
+    public async Task The_profile_prepares_a_download_of_my_data_with_progress_and_hands_over_the_zip()
+    {
+        var ann = await BrowserPerson.SignUpAsync(cluster, browsers, "Ann");
+        var page = ann.Page.Page;
+        await page.GotoAsync("/#/profile");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Prepare a download of my data" }).ClickAsync();
+        var link = page.GetByTestId("export-download");
+        await Expect(link).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await BrowserFixture.ScreenshotAsync(page, "profile-export");
+
+        var download = await page.RunAndWaitForDownloadAsync(() => link.ClickAsync());
+        Assert.EndsWith(".zip", download.SuggestedFilename);
+        await using var zip = await download.CreateReadStreamAsync();
+        var header = new byte[2];
+        await zip.ReadExactlyAsync(header);
+        Assert.Equal("PK"u8.ToArray(), header);
+    }
 }

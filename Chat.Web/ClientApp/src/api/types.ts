@@ -202,6 +202,16 @@ export interface PushPayload {
 }
 
 /** A signed-in device (GET /api/auth/sessions); place: the network it signed in from; current: this one. */
+/** A download of all my data, prepared in the background and kept a day. */
+export interface DataExport {
+  id: string;
+  status: 'preparing' | 'ready' | 'failed';
+  /** 0 to 1. */
+  progress: number;
+  downloadUrl: string | null;
+  expiresAt: string;
+}
+
 /** Who sees what of me (PUT sends only what changes). */
 export interface Privacy {
   readReceipts: boolean;

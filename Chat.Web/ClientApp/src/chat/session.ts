@@ -1,5 +1,5 @@
 import { api, upload } from '../api/http';
-import type { Privacy, SessionInfo, User } from '../api/types';
+import type { DataExport, Privacy, SessionInfo, User } from '../api/types';
 import { DevicePush } from './devicePush';
 import { OfflineCopies } from './offlineCopy';
 import type { ChatStore } from './state';
@@ -40,6 +40,15 @@ export class Session {
 
   setPrivacy(change: Partial<Privacy>) {
     return api<Privacy>('PUT', '/api/users/me/privacy', change);
+  }
+
+  /** Asks for a download of all my data (the one being prepared, if there is one). */
+  requestExport() {
+    return api<DataExport>('POST', '/api/account/export');
+  }
+
+  exportStatus(id: string) {
+    return api<DataExport>('GET', `/api/account/export/${encodeURIComponent(id)}`);
   }
 
   /** Deletes the account (the password again): signed out everywhere, and nothing of it stays at this browser. */

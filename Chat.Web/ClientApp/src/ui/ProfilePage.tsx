@@ -1,5 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
-import type { Contact, Privacy, PushDevice, SessionInfo } from '../api/types';
+import type { Contact, DataExport, Privacy, PushDevice, SessionInfo } from '../api/types';
 import { DevicePush } from '../chat/devicePush';
 import { Attention } from '../chat/attention';
 import type { ChatClient } from '../chat/chatClient';
@@ -64,6 +64,7 @@ export function ProfilePage({ client }: { client: ChatClient }) {
       <SignedInDevices client={client} />
       <PasswordChange client={client} />
       <BlockedPeople client={client} />
+      <ExportData client={client} />
       <DeleteAccount client={client} />
       <div className="session-actions">
         <button type="button" onClick={() => void run(client.logOut(false), '')}>Log out</button>
@@ -318,6 +319,46 @@ function DeleteAccount({ client }: { client: ChatClient }) {
         </label>
         <button type="submit" className="danger" disabled={!password}>Delete my account</button>
       </form>
+      {error && <p className="form-error" role="alert">{error}</p>}
+    </section>
+  );
+}
+
+/** A zip of everything of mine, prepared by the server while this page shows how far it got. */
+function ExportData({ client }: { client: ChatClient }) {
+  const [current, setCurrent] = useState<DataExport | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (current?.status !== 'preparing') return;
+    const timer = setTimeout(() => void client.account.exportStatus(current.id).then(setCurrent, (e: Error) => setError(e.message)), 1000);
+    return () => clearTimeout(timer);
+  }, [client, current]);
+  const request = async () => {
+    setError(null);
+    try {
+      setCurrent(await client.account.requestExport());
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <section className="profile-section" aria-labelledby="export-heading">
+      <h3 id="export-heading">Your data</h3>
+      <p className="hint">A zip of your profile, devices, blocks, conversations, every message you can read, and your photos.</p>
+      {current?.status === 'preparing' ? (
+        <label className="field">
+          Preparing your download…
+          <progress max={1} value={current.progress} aria-label="Export progress" />
+        </label>
+      ) : current?.status === 'ready' ? (
+        <p role="status">
+          <a className="button" href={current.downloadUrl!} download data-testid="export-download">Download my data</a>{' '}
+          <span className="hint">until {new Date(current.expiresAt).toLocaleString()}</span>
+        </p>
+      ) : (
+        <button type="button" onClick={() => void request()}>Prepare a download of my data</button>
+      )}
+      {current?.status === 'failed' && <p className="form-error" role="alert">It could not be prepared; ask again.</p>}
       {error && <p className="form-error" role="alert">{error}</p>}
     </section>
   );

@@ -1,14 +1,15 @@
+using Chat.Api.Accounts;
 using Chat.Api.Blocking;
 using Chat.Api.Contracts;
+using Chat.Api.Exports;
 using Chat.Api.Groups;
-using Chat.Api.Identity;
 using Chat.Api.Media;
 using Chat.Api.Messaging;
 using Chat.Api.Privacy;
 using Chat.Api.Push;
 using Chat.Api.Validation;
 
-namespace Chat.Api.Accounts;
+namespace Chat.Api.Identity;
 
 /// <summary>
 /// Deleting one's account (docs/api.md, Version 1.3): the password again, then every session ends
@@ -22,7 +23,7 @@ namespace Chat.Api.Accounts;
 /// </summary>
 public sealed class AccountDeletion(
     AuthService auth, UserStore users, GroupStore groupStore, GroupService groups, BlockList blocks, PushStore pushStore,
-    PushAudience pushAudience, PrivacySettings privacy, MediaService media, MessageStore messages, PeerCheck peers, TimeProvider time,
+    PushAudience pushAudience, PrivacySettings privacy, ExportService exports, MediaService media, MessageStore messages, PeerCheck peers, TimeProvider time,
     ILogger<AccountDeletion> logger)
 {
     public async Task<ClientError?> DeleteAsync(
@@ -50,6 +51,7 @@ public sealed class AccountDeletion(
         await pushAudience.ChangedAsync(user.Id);
         if (!keepMessages) await messages.EraseMessagesOfAsync(user.Id, cancellationToken);
         await media.DeleteOwnedByAsync(user.Id, keepMessageImages: keepMessages, cancellationToken);
+        await exports.DeleteAllOfAsync(user.Id, cancellationToken);
         logger.LogInformation("Account {UserId} deleted; messages {Kept}.", user.Id, keepMessages ? "kept" : "erased");
         return null;
     }
