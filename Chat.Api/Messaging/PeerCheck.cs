@@ -51,14 +51,7 @@ public sealed class PeerCheck(UserStore users, IMemoryCache known, IConnectionMu
     public async Task AccountDeletedAsync(string userId)
     {
         known.Remove(KnownKey(userId));
-        try
-        {
-            await redis.GetSubscriber().PublishAsync(Deletions, userId);
-        }
-        catch (RedisException ex)
-        {
-            logger.LogWarning(ex, "Deletion of {UserId} not announced; other replicas refuse writes to it within {RememberedFor}.", userId, RememberedFor);
-        }
+        await RedisSubscriptions.AnnounceAsync(redis, Deletions, userId, RememberedFor, logger);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

@@ -45,14 +45,7 @@ public sealed class PrivacySettings(UserStore users, IConnectionMultiplexer redi
     {
         await users.SetPrivacyAsync(userId, privacy, cancellationToken);
         _kept.Drop(userId);
-        try
-        {
-            await redis.GetSubscriber().PublishAsync(Changes, userId);
-        }
-        catch (RedisException ex)
-        {
-            logger.LogWarning(ex, "Privacy change of {UserId} not announced; other replicas see it within {KeptFor}.", userId, KeptFor);
-        }
+        await RedisSubscriptions.AnnounceAsync(redis, Changes, userId, KeptFor, logger);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

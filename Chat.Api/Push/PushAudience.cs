@@ -41,15 +41,7 @@ public sealed class PushAudience(PushStore store, IConnectionMultiplexer redis, 
     public async Task ChangedAsync(string userId)
     {
         Drop(userId);
-        try
-        {
-            await redis.GetSubscriber().PublishAsync(Changes, userId);
-        }
-        catch (RedisException ex)
-        {
-            // The change is stored; other replicas catch up within KeptFor.
-            logger.LogWarning(ex, "Push profile change of {UserId} not announced; other replicas see it within {KeptFor}.", userId, KeptFor);
-        }
+        await RedisSubscriptions.AnnounceAsync(redis, Changes, userId, KeptFor, logger);
     }
 
     private void Drop(string userId) => _kept.Drop(userId);
