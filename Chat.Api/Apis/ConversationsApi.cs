@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Chat.Api.Contracts;
 using Chat.Api.Identity;
+using Chat.Api.Infrastructure;
 using Chat.Api.Messaging;
 using Chat.Api.Push;
 using Chat.Api.Security;
@@ -16,7 +17,7 @@ public static class ConversationsApi
         var api = app.MapGroup("/api/conversations").WithTags("Conversations").RequireAuthorization();
         api.MapGet("/", ListConversations);
         api.MapGet("/{peerId}/messages", History);
-        api.MapPost("/{peerId}/messages", Send); // rate limited by MessageSender, with the hub's sends
+        api.MapPost("/{peerId}/messages", Send).WithRequestTimeout(DependencyFailures.SendPolicy); // rate limited by MessageSender, with the hub's sends
         api.MapPost("/{peerId}/read", MarkRead).RequireRateLimiting(RateLimits.ReadMarks);
         api.MapPost("/{peerId}/accept", AcceptRequest).RequireRateLimiting(RateLimits.Settings);
         api.MapDelete("/{peerId}/request", DeclineRequest).RequireRateLimiting(RateLimits.Settings);

@@ -26,7 +26,7 @@ public static class GroupsApi
         api.MapPut("/{id}/members/{userId}/role", SetRole);
         api.MapDelete("/{id}/conversation", Forget);
         api.MapGet("/{id}/messages", History);
-        api.MapPost("/{id}/messages", Send); // rate limited by MessageSender, with every other send
+        api.MapPost("/{id}/messages", Send).WithRequestTimeout(DependencyFailures.SendPolicy); // rate limited by MessageSender, with every other send
         api.MapPost("/{id}/read", MarkRead).RequireRateLimiting(RateLimits.ReadMarks);
         api.MapGet("/{id}/messages/{seq}/readers", Readers);
     }

@@ -53,6 +53,7 @@ public static class ApplicationServicesExtensions
         {
             // A request whose dependencies do not answer in time is told to try again.
             options.DefaultPolicy = new() { Timeout = DependencyFailures.RequestTimeout, WriteTimeoutResponse = WriteUnavailableAsync };
+            options.AddPolicy(DependencyFailures.SendPolicy, new RequestTimeoutPolicy { Timeout = DependencyFailures.SendTimeout, WriteTimeoutResponse = WriteUnavailableAsync });
             options.AddPolicy(DependencyFailures.UploadPolicy, new RequestTimeoutPolicy { Timeout = DependencyFailures.UploadTimeout, WriteTimeoutResponse = WriteUnavailableAsync });
         });
         services.AddMemoryCache();

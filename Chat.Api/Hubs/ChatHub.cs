@@ -51,14 +51,14 @@ public sealed class ChatHub(PresenceTracker presence, ConnectionRegistry connect
 
     public async Task<MessageResponse> SendMessage(string peerId, SendMessageRequest request, MessageSender sender)
     {
-        using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);
+        using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted, DependencyFailures.SendTimeout);
         var (sent, error) = await sender.SendAsync(UserId, ConversationRef.Pair(peerId), request, deadline.Token);
         return error is null ? sent!.Message : throw error.ToHubException();
     }
 
     public async Task<MessageResponse> SendGroupMessage(string groupId, SendMessageRequest request, MessageSender sender)
     {
-        using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted);
+        using var deadline = DependencyFailures.Deadline(Context.ConnectionAborted, DependencyFailures.SendTimeout);
         var (sent, error) = await sender.SendAsync(UserId, ConversationRef.Group(groupId), request, deadline.Token);
         return error is null ? sent!.Message : throw error.ToHubException();
     }

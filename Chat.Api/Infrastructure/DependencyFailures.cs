@@ -8,7 +8,7 @@ namespace Chat.Api.Infrastructure;
 /// What the API answers when MongoDB or Redis does not: a quick, clear "try again" (503 with
 /// Retry-After over REST, a HubException over the hub) instead of a hang or a 500. Every REST
 /// request and hub call has a deadline (<see cref="RequestTimeout"/>, ASP.NET Core's request
-/// timeouts; uploads get <see cref="UploadTimeout"/>), which the MongoDB driver honours (it does
+/// timeouts; a send gets <see cref="SendTimeout"/>, uploads <see cref="UploadTimeout"/>), which the MongoDB driver honours (it does
 /// not apply its own socket timeout to operations); Redis commands time out after
 /// <see cref="RedisTimeout"/>; finding or connecting to MongoDB after <see cref="MongoConnectTimeout"/>.
 /// A client's retry with the same clientMessageId is safe: a send stored after all returns the original.
@@ -16,7 +16,13 @@ namespace Chat.Api.Infrastructure;
 public static class DependencyFailures
 {
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// A send's: its whole path takes milliseconds when the stores answer, so a stalled store is
+    /// told to the client (whose outbox retries with the same clientMessageId) within 2 s rather than 5.
+    /// </summary>
+    public static readonly TimeSpan SendTimeout = TimeSpan.FromSeconds(2);
     public static readonly TimeSpan UploadTimeout = TimeSpan.FromSeconds(90);
+    public const string SendPolicy = "send";
     public static readonly TimeSpan MongoConnectTimeout = TimeSpan.FromSeconds(4);
     public static readonly TimeSpan RedisTimeout = TimeSpan.FromSeconds(2);
     public const string UploadPolicy = "upload";
@@ -36,10 +42,10 @@ public static class DependencyFailures
     };
 
     /// <summary>A call's own deadline, for hub calls (REST requests get theirs from the request-timeouts middleware).</summary>
-    public static CancellationTokenSource Deadline(CancellationToken callAborted)
+    public static CancellationTokenSource Deadline(CancellationToken callAborted, TimeSpan? timeout = null)
     {
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(callAborted);
-        deadline.CancelAfter(RequestTimeout);
+        deadline.CancelAfter(timeout ?? RequestTimeout);
         return deadline;
     }
 

@@ -3,6 +3,7 @@ using Chat.Api.Accounts;
 using Chat.Api.Blocking;
 using Chat.Api.Contracts;
 using Chat.Api.Groups;
+using Chat.Api.Infrastructure;
 using Chat.Api.Infrastructure.MongoDB;
 using Chat.Api.Media;
 using Chat.Api.Push;
@@ -21,7 +22,8 @@ namespace Chat.Api.Messaging;
 /// </summary>
 public sealed class MessageSender(
     MessageWriter writer, MessageStore messages, ConversationAccess access, PeerCheck peers, BlockList blocks, UserRateLimits limits,
-    MessageRequests requests, MediaService media, ChatNotifier notifier, PushDispatcher pushes, DeliveryReceipts receipts, MessagingTelemetry telemetry, TimeProvider time)
+    MessageRequests requests, MediaService media, ChatNotifier notifier, PushDispatcher pushes, DeliveryReceipts receipts, MessagingTelemetry telemetry,
+    TimeProvider time, ILogger<MessageSender> logger)
 {
     public sealed record Sent(MessageResponse Message, bool Duplicate);
 
@@ -128,7 +130,17 @@ public sealed class MessageSender(
             return (new Sent(message, Duplicate: true), null);
         }
 
-        await notifier.MessageCreatedAsync(message);
+        try
+        {
+            await notifier.MessageCreatedAsync(message);
+        }
+        catch (Exception ex) when (DependencyFailures.IsUnavailable(ex))
+        {
+            // Stored is sent: the sender is told so (a 503 would make it retry for nothing), and
+            // the recipients' clients catch up by seq when the backplane answers again.
+            telemetry.LivePushesMissed.Add(1);
+            logger.LogWarning(ex, "Message {MessageId} stored but not pushed live; recipients catch up.", message.Id);
+        }
         // Devices with no live connection get a push, later and elsewhere (never waited for); a request pushes nothing.
         pushes.Stored(new PushJob(grant.ConversationId, message.Seq, grant.IsGroup, isRequest ? [] : grant.Viewers.Where(id => id != senderId).ToList(), mentions,
             time.GetTimestamp(), activity?.Context ?? default));

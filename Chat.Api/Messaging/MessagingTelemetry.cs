@@ -13,6 +13,8 @@ public sealed class MessagingTelemetry
     {
         var meter = meters.Create(Name);
         Sent = meter.CreateCounter<long>("chat.messages.sent", description: "Messages stored and pushed.");
+        LivePushesMissed = meter.CreateCounter<long>("chat.messages.live_pushes_missed",
+            description: "Messages stored whose live push failed (the backplane did not answer): recipients get them by catch-up.");
         Duplicates = meter.CreateCounter<long>("chat.messages.duplicates",
             description: "Sends answered with an earlier message because the clientMessageId repeated.");
         PushDuration = meter.CreateHistogram<double>("chat.message.push_duration", unit: "ms",
@@ -27,6 +29,7 @@ public sealed class MessagingTelemetry
     }
 
     public Counter<long> Sent { get; }
+    public Counter<long> LivePushesMissed { get; }
     public Counter<long> Duplicates { get; }
     public Histogram<double> PushDuration { get; }
     public Counter<long> CatchUps { get; }
