@@ -1,8 +1,11 @@
 using Chat.Api.Apis;
 using Chat.Api.Extensions;
 using Chat.Api.Hubs;
+using Chat.Api.Infrastructure;
 
 var builder = WebApplication.CreateBuilder(args);
+// The build writes the OpenAPI document by running this far (no request is served, nothing connects).
+if (OpenApiDocument.IsBeingGenerated) builder.Configuration.AddInMemoryCollection(OpenApiDocument.PlaceholderSettings);
 
 builder.AddServiceDefaults();
 builder.AddApplicationServices();
