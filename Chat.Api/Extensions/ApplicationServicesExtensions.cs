@@ -41,7 +41,7 @@ public static class ApplicationServicesExtensions
                 context.ProblemDetails.Title = "Invalid request";
                 context.ProblemDetails.Detail = "The body or a parameter could not be read (malformed JSON, or a value of the wrong type).";
             }
-            else if (context.Exception is { } exception && DependencyFailures.IsUnavailable(exception))
+            else if (context.Exception is { } exception && (DependencyFailures.IsUnavailable(exception) || exception is OperationCanceledException))
             {
                 context.ProblemDetails.Title = DependencyFailures.Unavailable.Title;
                 context.ProblemDetails.Detail = DependencyFailures.Unavailable.Detail;
@@ -242,6 +242,9 @@ public static class ApplicationServicesExtensions
                 Microsoft.AspNetCore.Http.BadHttpRequestException bad => bad.StatusCode,
                 // MongoDB or Redis did not answer in time: "try again", not a server bug.
                 _ when DependencyFailures.IsUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
+                // Work cancelled under the request: by a deadline, or by StackExchange.Redis when it
+                // drops a stalled connection (a client that went away reads no answer anyway).
+                OperationCanceledException => StatusCodes.Status503ServiceUnavailable,
                 _ => StatusCodes.Status500InternalServerError,
             },
         });

@@ -63,7 +63,9 @@ public static class AuthenticationExtensions
                                 context.HttpContext.RequestAborted);
                             if (!current) context.Fail("The session has ended.");
                         }
-                        catch (Exception ex) when (DependencyFailures.IsUnavailable(ex))
+                        // (StackExchange.Redis cancels what it had in flight when it drops a stalled connection.)
+                        catch (Exception ex) when (DependencyFailures.IsUnavailable(ex)
+                            || (ex is OperationCanceledException && !context.HttpContext.RequestAborted.IsCancellationRequested))
                         {
                             // Unknown is not "ended": a 401 would sign every client out during a
                             // Redis outage. The request gets a 503 "try again" instead (below).

@@ -112,8 +112,9 @@ public class FaultTests(CrashClusterFixture cluster, ITestOutputHelper output)
         output.WriteLine($"presence converged {usersOnline.TotalSeconds:F1} s after Redis was back (heartbeat {CrashClusterFixture.Heartbeat.TotalSeconds} s)");
     }
 
-    // A send's deadline is 2 s (DependencyFailures.SendTimeout); the margin is the path to it and back.
-    private static readonly TimeSpan FastRefusal = TimeSpan.FromSeconds(3);
+    // A send's deadline is 2 s (DependencyFailures.SendTimeout); the margin is the path to it and
+    // back on a loaded 2-core machine (seen: 2.0–3.0 s), still well under the 5 s the deadline was.
+    private static readonly TimeSpan FastRefusal = TimeSpan.FromSeconds(4);
 
     [Theory]
     [InlineData("mongo")]
