@@ -37,6 +37,9 @@ public class ApiStartupTests
     {
         // Nothing orders the start-up in the cloud: the replica may come up before its stores.
         var (mongoPort, redisPort, apiPort) = (MongoStandInProcess.FreePort(), MongoStandInProcess.FreePort(), MongoStandInProcess.FreePort());
+        // The stores' ports are held until the stores start, so no other process of the suite takes them meanwhile.
+        var held = new[] { mongoPort, redisPort }.Select(port => new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port)).ToList();
+        held.ForEach(listener => listener.Start());
         using var api = StartApi(new Dictionary<string, string>(ValidSettings)
         {
             ["ConnectionStrings__chatdb"] = $"mongodb://127.0.0.1:{mongoPort}/late?directConnection=true",
@@ -49,6 +52,7 @@ public class ApiStartupTests
             await WaitForStatusAsync(http, "/alive", System.Net.HttpStatusCode.OK, TimeSpan.FromSeconds(60));
             Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, (await http.GetAsync("/health")).StatusCode);
 
+            held.ForEach(listener => listener.Stop());
             using var redis = Process.Start(new ProcessStartInfo("redis-server", ["--port", redisPort.ToString(), "--bind", "127.0.0.1", "--save", "", "--logfile", "/dev/null"]))!;
             await using var mongo = await MongoStandInProcess.StartAsync(mongoPort);
             try
@@ -62,6 +66,7 @@ public class ApiStartupTests
         }
         finally
         {
+            held.ForEach(listener => listener.Stop());
             api.Kill(entireProcessTree: true);
         }
     }

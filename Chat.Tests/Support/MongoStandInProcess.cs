@@ -46,7 +46,9 @@ public sealed class MongoStandInProcess : IAsyncDisposable
                 return new MongoStandInProcess(process, port);
             }
         }
-        throw new InvalidOperationException($"The stand-in exited (code {process.ExitCode}) before listening.");
+        // Its output ended without the URI: it is exiting (a port taken meanwhile, say).
+        await process.WaitForExitAsync();
+        throw new InvalidOperationException($"The stand-in exited (code {process.ExitCode}) before listening on {port}: {await process.StandardError.ReadToEndAsync()}");
     }
 
     /// <summary>Kills the server abruptly, as a crash would.</summary>
