@@ -30,6 +30,7 @@ public static class ApplicationServicesExtensions
     public static void AddApplicationServices(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        var developing = builder.Environment.IsDevelopment();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(ApiInstance.ForThisProcess());
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -46,6 +47,12 @@ public static class ApplicationServicesExtensions
                 context.ProblemDetails.Title = DependencyFailures.Unavailable.Title;
                 context.ProblemDetails.Detail = DependencyFailures.Unavailable.Detail;
                 context.HttpContext.Response.Headers.RetryAfter = ((int)DependencyFailures.RetryAfter.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else if (context.Exception is { } bug && developing)
+            {
+                // Development only (the cluster tests run so): a 500 names its exceptions, so a
+                // test that meets one says which without the replica's logs. Never in production.
+                context.ProblemDetails.Extensions["exception"] = string.Join(" ---> ", Chain(bug).Select(e => $"{e.GetType().FullName}: {e.Message}"));
             }
         });
         services.AddOpenApi();
@@ -267,6 +274,11 @@ public static class ApplicationServicesExtensions
         app.UseSessionCheckFailures();
         app.UseAuthorization();
         app.UseRateLimiter();
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException) yield return e;
     }
 
     private static Task WriteUnavailableAsync(HttpContext context) => DependencyFailures.Unavailable.ToProblem(context).ExecuteAsync(context);

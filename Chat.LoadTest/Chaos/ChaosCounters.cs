@@ -16,8 +16,26 @@ public sealed class ChaosCounters
     /// <summary>Sends still unacknowledged when the run stopped (not losses: never acknowledged).</summary>
     public long GaveUp => Interlocked.Read(ref _gaveUp);
 
-    /// <summary>Answers that mean a bug on the server's side: any 5xx but the designed 503 "try again" and the front's 502 for a replica that died mid-request.</summary>
-    public long ServerErrors => _statuses.Where(s => s.Key >= 500 && s.Key is not (503 or 502)).Sum(s => s.Value);
+    /// <summary>
+    /// Answers that mean a bug on the server's side: any 5xx but the designed 503 "try again" and
+    /// the front's 502 for a replica that died mid-request, and hub calls that failed with SignalR's
+    /// generic error (an exception the server did not turn into a refusal).
+    /// </summary>
+    public long ServerErrors => _statuses.Where(s => s.Key >= 500 && s.Key is not (503 or 502)).Sum(s => s.Value)
+        + _hubRefusals.Where(r => r.Key.Contains(UnexpectedHubError, StringComparison.Ordinal)).Sum(r => r.Value);
+
+    /// <summary>What SignalR tells a client when a hub method throws anything but a HubException.</summary>
+    public const string UnexpectedHubError = "An unexpected error occurred";
+
+    private readonly ConcurrentQueue<string> _serverErrorBodies = new();
+
+    /// <summary>The first few server errors' bodies (their ProblemDetails), so a failed run says what went wrong.</summary>
+    public IEnumerable<string> ServerErrorBodies => _serverErrorBodies;
+
+    public void ServerError(string body)
+    {
+        if (_serverErrorBodies.Count < 3) _serverErrorBodies.Enqueue(body.Length > 600 ? body[..600] : body);
+    }
 
     private long _slowestRefusalTicks;
 

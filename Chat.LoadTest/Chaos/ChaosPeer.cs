@@ -135,6 +135,7 @@ public sealed class ChaosPeer : IAsyncDisposable
                 new { clientMessageId, text = $"chaos {clientMessageId}" });
             _counters.Status((int)response.StatusCode);
             if (response.IsSuccessStatusCode) return await response.Content.ReadFromJsonAsync<JsonElement>();
+            if (response.StatusCode == System.Net.HttpStatusCode.InternalServerError) _counters.ServerError(await response.Content.ReadAsStringAsync());
             _counters.Refused(Stopwatch.GetElapsedTime(started));
             return null;
         }

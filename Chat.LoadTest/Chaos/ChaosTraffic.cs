@@ -164,5 +164,6 @@ public sealed record ChaosVerdict(
         $"lost {Lost}, duplicated {Duplicated}, out of order {OutOfOrder}; all clients live again after {TimeUntilAllLive.TotalSeconds:F1} s; " +
         $"answers {string.Join(" ", Counters.Statuses.OrderBy(s => s.Key).Select(s => $"{s.Key}×{s.Value}"))}; " +
         $"hub refusals {Counters.HubRefusals.Values.Sum()}, slowest refusal {Counters.SlowestRefusal.TotalSeconds:F1} s, broken calls {Counters.NetworkFailures}, duplicate pushes {Counters.DuplicatePushes}, " +
-        $"unacknowledged at stop {Counters.GaveUp}";
+        $"unacknowledged at stop {Counters.GaveUp}" +
+        string.Concat(Counters.ServerErrorBodies.Select(body => $"; a 500 said: {body}"));
 }
