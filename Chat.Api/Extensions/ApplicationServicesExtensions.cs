@@ -53,9 +53,13 @@ public static class ApplicationServicesExtensions
                 // Development only (the cluster tests run so): a 500 names its exceptions, so a
                 // test that meets one says which without the replica's logs. Never in production.
                 context.ProblemDetails.Extensions["exception"] = string.Join(" ---> ", Chain(bug).Select(e => $"{e.GetType().FullName}: {e.Message}"));
+                context.ProblemDetails.Extensions["stack"] = bug.StackTrace?[..Math.Min(bug.StackTrace.Length, 2000)];
             }
         });
-        services.AddOpenApi();
+        // Numbers are numbers: the web defaults would also read "5" for 5, and describe every
+        // integer as "integer or string" to the clients generated from the document.
+        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict);
+        services.AddOpenApi(options => options.AddDocumentTransformer<OpenApiDocument.HubContracts>());
         services.AddRequestTimeouts(options =>
         {
             // A request whose dependencies do not answer in time is told to try again.

@@ -34,7 +34,7 @@ public sealed class ChaosCounters
 
     public void ServerError(string body)
     {
-        if (_serverErrorBodies.Count < 3) _serverErrorBodies.Enqueue(body.Length > 600 ? body[..600] : body);
+        if (_serverErrorBodies.Count < 3) _serverErrorBodies.Enqueue(body.Length > 2600 ? body[..2600] : body);
     }
 
     private long _slowestRefusalTicks;
