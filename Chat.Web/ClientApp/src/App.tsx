@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { ApiError, api } from './api/http';
+import { ApiError } from './api/http';
+import { rest } from './api/rest';
 import type { Limits, User } from './api/types';
 import { ChatClient } from './chat/chatClient';
 import { OfflineCopies } from './chat/offlineCopy';
@@ -27,8 +28,8 @@ export function App() {
   const check = useCallback(() => {
     setSession({ kind: 'checking' });
     (async () => {
-      limits.current ??= await api<Limits>('GET', '/api/limits');
-      return api<User>('GET', '/api/auth/me');
+      limits.current ??= await rest.limits();
+      return rest.auth.me();
     })().then((user) => signIn(user), (error) => {
       if (error instanceof ApiError && error.status === 401) return setSession({ kind: 'signed-out' });
       // No network (the installed app opened offline): the last signed-in user's copy, until it reconnects.

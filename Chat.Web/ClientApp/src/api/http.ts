@@ -1,7 +1,7 @@
 /**
- * The REST half of docs/api.md. Every call goes to this origin (the web front proxies /api), sends
- * the session cookie, and turns an error response into an ApiError carrying the server's
- * ProblemDetails, so forms can show the server's own words next to the right field.
+ * What every REST call shares: the server's ProblemDetails as an ApiError (so forms can show the
+ * server's own words next to the right field) and the one upload fetch cannot do. The calls
+ * themselves are in rest.ts.
  */
 
 export interface ProblemDetails {
@@ -20,17 +20,6 @@ export class ApiError extends Error {
   field(name: string): string | undefined {
     return this.problem.errors?.[name]?.[0];
   }
-}
-
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(path, {
-    method,
-    credentials: 'same-origin',
-    headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  if (!response.ok) throw await toError(response.status, () => response.text());
-  return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
 /**
@@ -54,7 +43,7 @@ export function upload<T>(method: string, path: string, file: Blob, onProgress?:
   });
 }
 
-async function toError(status: number, text: () => Promise<string>): Promise<ApiError> {
+export async function toError(status: number, text: () => Promise<string>): Promise<ApiError> {
   let problem: ProblemDetails = {};
   try {
     problem = JSON.parse(await text()) as ProblemDetails;

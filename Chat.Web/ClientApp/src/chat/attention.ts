@@ -1,4 +1,4 @@
-import { api } from '../api/http';
+import { rest } from '../api/rest';
 import type { Message } from '../api/types';
 import { keyOfConversation, peerOrGroupId, type ConversationKey } from './conversationKeys';
 import type { ChatStore } from './state';
@@ -40,7 +40,7 @@ export class Attention {
     const before = this.store.getState().muted.includes(key);
     this.muteChanged(key, muted);
     try {
-      await api<void>(muted ? 'PUT' : 'DELETE', `/api/conversations/${encodeURIComponent(peerOrGroupId(key))}/mute`);
+      await rest.conversations.setMuted(peerOrGroupId(key), muted);
     } catch (error) {
       this.muteChanged(key, before);
       throw error;

@@ -1,10 +1,11 @@
-import { ApiError, api, upload } from '../api/http';
+import { ApiError } from '../api/http';
+import { rest } from '../api/rest';
 import { hubErrorMessage } from '../api/liveConnection';
 import type {
-  Contact, Conversation, GroupChanged, GroupReadProgress, GroupRole, Limits, Media, Message, MuteChanged, Page, PresenceDelta, ReadUpTo, SearchHit, TypingEvent, User,
+  Conversation, GroupChanged, GroupRole, Limits, Message, User,
 } from '../api/types';
 import { Attention } from './attention';
-import { groupIdOf, groupKey, keyOfConversationId, keyOfMessage, type ConversationKey } from './conversationKeys';
+import { conversationRef, groupIdOf, groupKey, keyOfConversationId, keyOfMessage, type ConversationKey } from './conversationKeys';
 import { ConversationList } from './conversations';
 import { Groups } from './groups';
 import { PeopleDirectory } from './directory';
@@ -71,17 +72,17 @@ export class ChatClient {
   getState = () => this.store.getState();
 
   start() {
-    const c = this.live.connection;
-    c.on('MessageReceived', (m: Message) => this.onMessage(m, true));
-    c.on('MessageUpdated', (m: Message) => this.onMessage(m, false));
-    c.on('ReadUpTo', (e: ReadUpTo) => {
+    const c = this.live.hub;
+    c.on('MessageReceived', (m) => this.onMessage(m, true));
+    c.on('MessageUpdated', (m) => this.onMessage(m, false));
+    c.on('ReadUpTo', (e) => {
       if (!this.conversations.readUpTo(e, this.getState().me.id)) this.conversations.refreshSoon(this.onLoadError);
     });
-    c.on('Typing', (e: TypingEvent) => this.presence.typing(e, this.getState().me.id));
-    c.on('PresenceChanged', (deltas: PresenceDelta[]) => this.presence.changed(deltas));
-    c.on('GroupChanged', (e: GroupChanged) => this.onGroupChanged(e));
-    c.on('GroupReadProgress', (e: GroupReadProgress) => this.groups.progress(e));
-    c.on('MuteChanged', (e: MuteChanged) => this.attention.muteChanged(keyOfConversationId(e.conversationId, this.getState().me.id), e.muted));
+    c.on('Typing', (e) => this.presence.typing(e, this.getState().me.id));
+    c.on('PresenceChanged', (deltas) => this.presence.changed(deltas));
+    c.on('GroupChanged', (e) => this.onGroupChanged(e));
+    c.on('GroupReadProgress', (e) => this.groups.progress(e));
+    c.on('MuteChanged', (e) => this.attention.muteChanged(keyOfConversationId(e.conversationId, this.getState().me.id), e.muted));
     // What this browser kept: the list until the server's comes, the messages still to send.
     if (this.restored) {
       if (this.restored.conversations) this.conversations.restore(this.restored.conversations);
@@ -126,7 +127,7 @@ export class ChatClient {
 
   /** People by name, for picking (a new group, adding members); apart from the sidebar's directory. */
   findPeople(query: string) {
-    return api<Page<Contact>>('GET', `/api/users?${new URLSearchParams({ q: query, limit: '20' })}`);
+    return rest.users.directory(query, 20);
   }
 
   async openThread(key: ConversationKey) {
@@ -160,8 +161,7 @@ export class ChatClient {
 
   /** Adds or removes my reaction; every viewer gets the message again, live. */
   async react(message: Message, emoji: string, on: boolean) {
-    const path = `/api/messages/${encodeURIComponent(message.id)}/reactions/${encodeURIComponent(emoji)}`;
-    this.onMessage(await api<Message>(on ? 'PUT' : 'DELETE', path), false);
+    this.onMessage(await rest.messages.react(message.id, emoji, on), false);
   }
 
   /** Loads older pages until the message with this seq is here (to show a quoted original or a search hit). */
@@ -197,7 +197,7 @@ export class ChatClient {
   // ---- Blocking and search
 
   async block(peerId: string, blocked: boolean) {
-    await api<void>(blocked ? 'PUT' : 'DELETE', `/api/users/${encodeURIComponent(peerId)}/block`);
+    await rest.users.setBlocked(peerId, blocked);
     this.store.set((s) => {
       const contact = s.contacts[peerId];
       return contact ? { contacts: { ...s.contacts, [peerId]: { ...contact, blocked } } } : {};
@@ -208,13 +208,13 @@ export class ChatClient {
 
   /** A message request becomes a conversation: the sender sees my read marks and presence from now on. */
   async acceptRequest(peerId: string) {
-    await api<void>('POST', `/api/conversations/${encodeURIComponent(peerId)}/accept`);
+    await rest.conversations.acceptRequest(peerId);
     await this.conversations.refresh();
   }
 
   /** A message request leaves my list until its sender writes again (they are not told). */
   async deleteRequest(peerId: string) {
-    await api<void>('DELETE', `/api/conversations/${encodeURIComponent(peerId)}/request`);
+    await rest.conversations.deleteRequest(peerId);
     await this.conversations.refresh();
   }
 
@@ -224,17 +224,13 @@ export class ChatClient {
   }
 
   blockedPeople() {
-    return api<Contact[]>('GET', '/api/users/blocked');
+    return rest.users.blocked();
   }
 
   /** My messages holding every word of the query (in one conversation when given), newest first. */
   searchMessages(query: string, key?: ConversationKey, before?: string) {
-    const params = new URLSearchParams({ q: query });
     const groupId = key && groupIdOf(key);
-    if (groupId) params.set('conversationId', groupId);
-    else if (key) params.set('peerId', key);
-    if (before) params.set('before', before);
-    return api<Page<SearchHit>>('GET', `/api/search/messages?${params}`);
+    return rest.messages.search({ q: query, conversationId: groupId || undefined, peerId: groupId ? undefined : key, before });
   }
 
   /** Sends again under the same clientMessageId: a send that did reach the server is not stored twice. */
@@ -248,11 +244,11 @@ export class ChatClient {
   }
 
   async edit(message: Message, text: string) {
-    this.onMessage(await api<Message>('PATCH', `/api/messages/${encodeURIComponent(message.id)}`, { text }), false);
+    this.onMessage(await rest.messages.edit(message.id, text), false);
   }
 
   async remove(message: Message) {
-    await api<void>('DELETE', `/api/messages/${encodeURIComponent(message.id)}`);
+    await rest.messages.delete(message.id);
     this.onMessage({ ...message, text: null, image: null, deleted: true }, false);
   }
 
@@ -267,7 +263,7 @@ export class ChatClient {
     if (groupId && state.groups[groupId]?.group.myRole === null) return;
     this.markingRead[key] = latest;
     this.conversations.advance(key, { mine: latest, peer: 0 });
-    const marked = groupId ? this.live.connection.invoke('MarkGroupRead', groupId, latest) : this.live.connection.invoke('MarkRead', key, latest);
+    const marked = this.live.hub.markRead(conversationRef(key), latest);
     marked.catch(() => (this.markingRead[key] = 0));
   }
 
@@ -275,8 +271,7 @@ export class ChatClient {
     const now = Date.now();
     if (now - (this.typingSentAt[key] ?? 0) < typingSentEvery || !this.live.isConnected) return;
     this.typingSentAt[key] = now;
-    const groupId = groupIdOf(key);
-    (groupId ? this.live.connection.invoke('GroupTyping', groupId) : this.live.connection.invoke('Typing', key)).catch(() => undefined);
+    this.live.hub.typing(conversationRef(key)).catch(() => undefined);
   }
 
   // ---- Profile and session
@@ -327,17 +322,14 @@ export class ChatClient {
       let mediaId = message.mediaId;
       const file = this.threads.file(clientMessageId);
       if (!mediaId && file) {
-        const media = await upload<Media>('POST', '/api/media', file, (progress) => this.threads.patchLocal(key, clientMessageId, {
+        const media = await rest.media.upload(file, (progress) => this.threads.patchLocal(key, clientMessageId, {
           preview: { ...this.threads.local(key, clientMessageId)!.preview!, progress },
         }));
         mediaId = media.id;
         this.threads.patchLocal(key, clientMessageId, { mediaId });
       }
       const request = { clientMessageId, text: message.text, mediaId, replyToId: message.replyTo?.id ?? null, mentions: message.mentions ?? null };
-      const groupId = groupIdOf(key);
-      const sent = groupId
-        ? await this.live.connection.invoke<Message>('SendGroupMessage', groupId, request)
-        : await this.live.connection.invoke<Message>('SendMessage', key, request);
+      const sent = await this.live.hub.send(conversationRef(key), request);
       this.onMessage(sent, false);
       return 'sent';
     } catch (error) {
@@ -356,7 +348,7 @@ export class ChatClient {
     const key = keyOfMessage(message, me.id);
     const groupId = groupIdOf(key);
     if (pushed && message.senderId !== me.id) {
-      this.live.connection.send('ConfirmDelivery', message.id, message.createdAt).catch(() => undefined);
+      this.live.hub.confirmDelivery(message).catch(() => undefined);
     }
     // Someone else's message seen for the first time (a repeated push of one already here draws nothing).
     const isNew = pushed && message.senderId !== me.id && !this.threads.get(key)?.messages.confirmed.some((m) => m.id === message.id);

@@ -1,3 +1,4 @@
+import type { ConversationRef } from '../api/rest';
 import type { Conversation, Message } from '../api/types';
 
 /**
@@ -29,8 +30,8 @@ export function keyOfConversationId(conversationId: string, me: string): Convers
 /** The id the API's /mute takes: a pair's peer id, a group's id. */
 export const peerOrGroupId = (key: ConversationKey): string => groupIdOf(key) ?? key;
 
-/** The REST path of the conversation: its messages and read marks live under it. */
-export function conversationPath(key: ConversationKey): string {
+/** The conversation as the REST calls name it: a group by its id, a pair by the peer's. */
+export function conversationRef(key: ConversationKey): ConversationRef {
   const groupId = groupIdOf(key);
-  return groupId ? `/api/groups/${encodeURIComponent(groupId)}` : `/api/conversations/${encodeURIComponent(key)}`;
+  return groupId ? { groupId } : { peerId: key };
 }

@@ -1,4 +1,4 @@
-import { api } from '../api/http';
+import { rest } from '../api/rest';
 import type { Contact, Conversation, GroupInfo, Message, ReadUpTo } from '../api/types';
 import { groupKey, keyOfConversation, type ConversationKey } from './conversationKeys';
 import type { ChatStore, Presence, Reads } from './state';
@@ -15,7 +15,7 @@ export class ConversationList {
   constructor(private readonly store: ChatStore) {}
 
   async refresh() {
-    this.restore(await api<Conversation[]>('GET', '/api/conversations'));
+    this.restore(await rest.conversations.list());
   }
 
   /** The list as the server gave it (now, or as this browser kept it for an offline start). */

@@ -1,5 +1,4 @@
-import { api } from '../api/http';
-import type { PushDevice } from '../api/types';
+import { rest } from '../api/rest';
 
 /**
  * "Notify me when Chat is closed" on this device: the browser's push subscription (Web Push,
@@ -22,18 +21,18 @@ export const DevicePush = {
   /** Asks the browser's permission, subscribes with the server's key, registers this device; false when refused. */
   async enable(): Promise<boolean> {
     if (!DevicePush.supported() || (await Notification.requestPermission()) !== 'granted') return false;
-    const { publicKey } = await api<{ publicKey: string }>('GET', '/api/push/key');
+    const { publicKey } = await rest.push.key();
     const registration = await navigator.serviceWorker.ready;
     const subscription = (await registration.pushManager.getSubscription())
       ?? (await registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: fromBase64Url(publicKey) }));
-    await api<void>('PUT', '/api/push/subscriptions', subscription.toJSON());
+    await rest.push.subscribe(subscription.toJSON());
     return true;
   },
 
   async disable() {
     const subscription = await DevicePush.current();
     if (!subscription) return;
-    await api<void>('DELETE', '/api/push/subscriptions', { endpoint: subscription.endpoint });
+    await rest.push.unsubscribe(subscription.endpoint);
     await subscription.unsubscribe();
   },
 
@@ -42,9 +41,9 @@ export const DevicePush = {
     await (await DevicePush.current().catch(() => null))?.unsubscribe().catch(() => undefined);
   },
 
-  devices: () => api<PushDevice[]>('GET', '/api/push/subscriptions'),
+  devices: () => rest.push.devices(),
 
-  removeDevice: (id: string) => api<void>('DELETE', `/api/push/subscriptions/${encodeURIComponent(id)}`),
+  removeDevice: (id: string) => rest.push.removeDevice(id),
 };
 
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {

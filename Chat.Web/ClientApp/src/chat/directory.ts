@@ -1,5 +1,4 @@
-import { api } from '../api/http';
-import type { Contact, Page } from '../api/types';
+import { rest } from '../api/rest';
 import { withContacts, withPresence } from './conversations';
 import type { ChatStore } from './state';
 
@@ -27,10 +26,8 @@ export class PeopleDirectory {
   }
 
   private async load(query: string, cursor: string | null) {
-    const params = new URLSearchParams({ q: query, limit: String(pageSize) });
-    if (cursor) params.set('cursor', cursor);
     try {
-      const page = await api<Page<Contact>>('GET', `/api/users?${params}`);
+      const page = await rest.users.directory(query, pageSize, cursor ?? undefined);
       this.store.set((s) => {
         if (s.directory.query !== query) return {}; // a newer search has started
         const items = cursor ? [...(s.directory.items ?? []), ...page.items] : page.items;

@@ -1,5 +1,5 @@
-import { api, upload } from '../api/http';
-import type { Contact, Conversation, GroupChanged, GroupDetails, GroupInfo, GroupReadProgress, GroupRole, Member } from '../api/types';
+import { rest } from '../api/rest';
+import type { Conversation, GroupChanged, GroupReadProgress, GroupRole } from '../api/types';
 import { withContacts, withPresence } from './conversations';
 import type { ChatStore } from './state';
 
@@ -12,11 +12,11 @@ export class Groups {
   constructor(private readonly store: ChatStore) {}
 
   async create(name: string, memberIds: string[]): Promise<Conversation> {
-    return api<Conversation>('POST', '/api/groups', { name, memberIds });
+    return rest.groups.create(name, memberIds);
   }
 
   async load(groupId: string) {
-    const details = await api<GroupDetails>('GET', path(groupId));
+    const details = await rest.groups.details(groupId);
     const people = details.members.map((m) => m.user);
     this.store.set((s) => ({
       groups: { ...s.groups, [groupId]: details },
@@ -49,38 +49,37 @@ export class Groups {
   }
 
   async rename(groupId: string, name: string) {
-    this.changed({ group: await api<GroupInfo>('PATCH', path(groupId), { name }) });
+    this.changed({ group: await rest.groups.rename(groupId, name) });
   }
 
   async setAvatar(groupId: string, file: File) {
-    this.changed({ group: await upload<GroupInfo>('PUT', `${path(groupId)}/avatar`, file) });
+    this.changed({ group: await rest.groups.setAvatar(groupId, file) });
   }
 
   async add(groupId: string, userIds: string[]) {
-    await api<Member[]>('POST', `${path(groupId)}/members`, { userIds });
+    await rest.groups.addMembers(groupId, userIds);
     await this.load(groupId);
   }
 
   /** Removes a member (admins), or me (leaving). */
   async remove(groupId: string, userId: string) {
-    await api<void>('DELETE', `${path(groupId)}/members/${encodeURIComponent(userId)}`);
+    await rest.groups.removeMember(groupId, userId);
     await this.load(groupId);
   }
 
   async setRole(groupId: string, userId: string, role: Exclude<GroupRole, 'owner'>) {
-    await api<Member>('PUT', `${path(groupId)}/members/${encodeURIComponent(userId)}/role`, { role });
+    await rest.groups.setRole(groupId, userId, role);
     await this.load(groupId);
   }
 
   /** Takes a group I left off my list. */
   forget(groupId: string) {
-    return api<void>('DELETE', `${path(groupId)}/conversation`);
+    return rest.groups.deleteConversation(groupId);
   }
 
   /** Who of the members has read up to this seq ("Seen by"). */
   readers(groupId: string, seq: number) {
-    return api<Contact[]>('GET', `${path(groupId)}/messages/${seq}/readers`);
+    return rest.groups.readers(groupId, seq);
   }
 }
 
-const path = (groupId: string) => `/api/groups/${encodeURIComponent(groupId)}`;

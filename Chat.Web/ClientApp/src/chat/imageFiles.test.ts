@@ -4,7 +4,7 @@ import { imageFileError } from './imageFiles';
 
 const limits: Limits = {
   maxMessageTextLength: 4000, maxImageBytes: 1024, imageContentTypes: ['image/jpeg', 'image/png'],
-  maxFullNameLength: 60, minPasswordLength: 8, maxPasswordLength: 128,
+  maxFullNameLength: 60, minPasswordLength: 8, maxPasswordLength: 128, maxGroupMembers: 256, maxGroupNameLength: 80,
 };
 
 const file = (type: string, size: number) => new File([new Uint8Array(size)], 'x', { type });

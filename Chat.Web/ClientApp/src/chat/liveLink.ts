@@ -1,4 +1,5 @@
 import { HubConnectionState, type HubConnection } from '@microsoft/signalr';
+import { ChatHub } from '../api/hub';
 import { createLiveConnection } from '../api/liveConnection';
 import type { ChatStore } from './state';
 
@@ -16,6 +17,7 @@ interface Handlers {
  */
 export class LiveLink {
   readonly connection: HubConnection = createLiveConnection();
+  readonly hub = new ChatHub(this.connection);
   private connecting = false;
   private stopped = false;
 

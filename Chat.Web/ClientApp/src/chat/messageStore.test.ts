@@ -3,7 +3,8 @@ import { discard, empty, fail, local, patch, receive, retry, write, type Convers
 
 const message = (seq: number, clientMessageId = `c${seq}`, changes: Partial<Message> = {}): Message => ({
   id: `m${seq}`, conversationId: 'a_b', seq, clientMessageId, senderId: 'a', recipientId: 'b',
-  text: `text ${seq}`, image: null, createdAt: '2026-11-28T10:00:00.000Z', editedAt: null, deleted: false, ...changes,
+  text: `text ${seq}`, image: null, createdAt: '2026-11-28T10:00:00.000Z', editedAt: null, deleted: false,
+  replyTo: null, reactions: [], mentions: [], event: null, ...changes,
 });
 
 const texts = (state: ConversationState) => [

@@ -1,6 +1,6 @@
-import { api } from '../api/http';
-import type { Message, MessagePage } from '../api/types';
-import { conversationPath, type ConversationKey } from './conversationKeys';
+import { rest, type HistoryQuery } from '../api/rest';
+import type { Message } from '../api/types';
+import { conversationRef, type ConversationKey } from './conversationKeys';
 import * as messages from './messageStore';
 import type { ChatStore, Thread } from './state';
 
@@ -150,9 +150,8 @@ export class Threads {
   }
 }
 
-function history(key: ConversationKey, query: Record<string, number>) {
-  const params = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]));
-  return api<MessagePage>('GET', `${conversationPath(key)}/messages?${params}`);
+function history(key: ConversationKey, query: HistoryQuery) {
+  return rest.conversations.history(conversationRef(key), query);
 }
 
 /** The picture's size, so its place in the conversation is laid out before it loads. */

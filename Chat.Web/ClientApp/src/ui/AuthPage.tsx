@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { ApiError, api } from '../api/http';
+import { ApiError } from '../api/http';
+import { rest } from '../api/rest';
 import type { User } from '../api/types';
 
 type Mode = 'login' | 'signup';
@@ -12,11 +13,13 @@ export function AuthPage({ onSignedIn }: { onSignedIn: (user: User) => void }) {
 
   async function submit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const form = Object.fromEntries(new FormData(event.currentTarget)) as Record<string, string>;
+    const data = new FormData(event.currentTarget);
+    const field = (name: string) => String(data.get(name) ?? '');
+    const credentials = { email: field('email'), password: field('password') };
     setBusy(true);
     setError(null);
     try {
-      onSignedIn(await api<User>('POST', mode === 'login' ? '/api/auth/login' : '/api/auth/signup', form));
+      onSignedIn(await (mode === 'login' ? rest.auth.logIn(credentials) : rest.auth.signUp({ ...credentials, fullName: field('fullName') })));
     } catch (e) {
       setError(e instanceof ApiError ? e : new ApiError(0, { detail: 'Chat cannot be reached. Check your connection.' }));
       setBusy(false);
