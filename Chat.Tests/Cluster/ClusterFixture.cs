@@ -166,6 +166,19 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
         Assert.True(result.Success, $"{command} {resourceId}: {result.Message}");
     }
 
+    /// <summary>
+    /// Stops a resource and waits for its process to be gone: the orchestrator answers the stop
+    /// before the process exits, and a start meanwhile finds the port still taken (redis-server
+    /// then fails to start).
+    /// </summary>
+    public async Task StopAsync(string resourceId)
+    {
+        using var process = ProcessOf(resourceId);
+        await CommandAsync(resourceId, KnownResourceCommands.StopCommand);
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(cancel.Token);
+    }
+
     /// <summary>The replica's address once a new process (not <paramref name="killedInstance"/>) answers /health there.</summary>
     public async Task<Uri> NewInstanceAnsweringAsync(string replicaId, string killedInstance, TimeSpan timeout)
     {

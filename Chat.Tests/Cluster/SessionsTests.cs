@@ -87,7 +87,7 @@ public class SessionsTests(ClusterFixture cluster)
         using (var logout = await tablet.Http.PostAsync("/api/auth/logout", null)) Assert.Equal(HttpStatusCode.NoContent, logout.StatusCode);
 
         var redis = cluster.ResourceId("redis");
-        await cluster.CommandAsync(redis, KnownResourceCommands.StopCommand);
+        await cluster.StopAsync(redis);
         await cluster.CommandAsync(redis, KnownResourceCommands.StartCommand);
         await cluster.WaitUntilHealthyAsync(redis, TimeSpan.FromSeconds(60));
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
