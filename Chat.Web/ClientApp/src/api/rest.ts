@@ -1,5 +1,5 @@
 import createClient, { type Middleware } from 'openapi-fetch';
-import { ApiError, toError, upload } from './http';
+import { toError, upload } from './http';
 import type { paths } from './schema';
 import type {
   Contact, Conversation, DataExport, GroupDetails, GroupInfo, GroupRole, Limits, Media, Member, Message, MessagePage, Page,
@@ -127,4 +127,3 @@ export const rest = {
   },
 };
 
-export { ApiError };
