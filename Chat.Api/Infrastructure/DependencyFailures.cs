@@ -37,9 +37,21 @@ public static class DependencyFailures
             // server answers again: every operation meanwhile meets this.
             or MongoConnectionPoolPausedException
             or RedisConnectionException or RedisTimeoutException => true,
+        InvalidOperationException when ThrownByRedisConnection(exception) => true,
         AggregateException aggregate => aggregate.InnerExceptions.Any(IsUnavailable),
         _ => exception.InnerException is { } inner && IsUnavailable(inner),
     };
+
+    /// <summary>
+    /// StackExchange.Redis drops a connection whose server stalls, and completes the pipe its reader
+    /// reads; a command still waiting on that reader then fails with the pipe's "Reading is not
+    /// allowed after reader was completed" (seen under a Redis freeze on a loaded machine), not
+    /// with a RedisConnectionException. It is the connection failing all the same.
+    /// </summary>
+    private static bool ThrownByRedisConnection(Exception exception) =>
+        new System.Diagnostics.StackTrace(exception).GetFrames().Any(frame =>
+            frame.GetMethod()?.DeclaringType is { } type && type.Assembly == typeof(IConnectionMultiplexer).Assembly
+            && type.FullName?.StartsWith("StackExchange.Redis.PhysicalConnection", StringComparison.Ordinal) == true);
 
     /// <summary>A call's own deadline, for hub calls (REST requests get theirs from the request-timeouts middleware).</summary>
     public static CancellationTokenSource Deadline(CancellationToken callAborted, TimeSpan? timeout = null)

@@ -118,11 +118,7 @@ public class FaultTests(CrashClusterFixture cluster, ITestOutputHelper output)
 
     [Theory]
     [InlineData("mongo")]
-    // Skipped until its bug is found: on the loaded CI machine (2 of its last 3 runs, never here
-    // alone or under synthetic load) 3–4 REST sends under a Redis freeze answer 500 with
-    // "InvalidOperationException: Reading is not allowed after reader was completed." (the
-    // Development ProblemDetails name it); everything else in this case holds.
-    [InlineData("redis", Skip = "A REST send under a Redis freeze can answer 500 'Reading is not allowed after reader was completed' (open, see the closing note of stop 34)")]
+    [InlineData("redis")]
     public async Task A_store_unresponsive_for_ten_seconds_means_try_again_answers_within_two_seconds_and_nothing_lost(string store)
     {
         var hubCall = TimeSpan.Zero;
