@@ -27,6 +27,7 @@ app.MapMessagesApi();
 app.MapSearchApi();
 app.MapMediaApi();
 app.MapPushApi();
+app.MapClientTelemetryApi();
 app.MapChatHub();
 
 app.Run();

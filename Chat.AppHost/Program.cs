@@ -56,6 +56,9 @@ var apiReplicas = builder.AddApiReplicas(builder.Configuration.GetValue("Api:Rep
     .WithEnvironment("Media__MaxUploadBytes", maxUploadBytes)
     .WithImageStorage(report)
     .WithTraceSampling(builder.Configuration, report)
+    // OTLP over HTTP rather than gRPC: the API relays the web client's OTLP/HTTP exports to the
+    // same endpoint its own spans go to (ClientTraceRelay), and the dashboard takes both there.
+    .WithOtlpExporter(OtlpProtocol.HttpProtobuf)
     .WithApiSettings(builder.Configuration, report)
     .WithHttpHealthCheck("/health"));
 

@@ -2,9 +2,14 @@ namespace Chat.Api.Contracts;
 
 // Conversations and messages in docs/api.md, and the hub's payloads.
 
-/// <summary>A send; <c>Mentions</c> (user ids, members of the group) only in a group.</summary>
+/// <summary>
+/// A send; <c>Mentions</c> (user ids, members of the group) only in a group. <c>Traceparent</c>
+/// (W3C trace context) puts a hub send in the sender's trace: SignalR carries no headers per
+/// call. Over REST the request's own traceparent header does that; one that does not parse is ignored, as in HTTP.
+/// </summary>
 public sealed record SendMessageRequest(
-    string? ClientMessageId, string? Text, string? MediaId, string? ReplyToId = null, IReadOnlyList<string>? Mentions = null);
+    string? ClientMessageId, string? Text, string? MediaId, string? ReplyToId = null, IReadOnlyList<string>? Mentions = null,
+    string? Traceparent = null);
 
 public sealed record MarkReadRequest(long? Seq);
 
@@ -16,12 +21,14 @@ public sealed record MessageImage(string Url, string ThumbnailUrl, int Width, in
 /// A message as one participant sees it: <c>Reactions</c> say which are the viewer's own
 /// (<c>Mine</c>), so the participants may be sent different copies. In a group
 /// <c>RecipientId</c> is null; <c>Event</c> marks a membership change in the timeline.
+/// <c>Traceparent</c>, on a new message's live push and acknowledgement only, is the send's
+/// trace when it was sampled: the recipient's "message shown" span joins it.
 /// </summary>
 public sealed record MessageResponse(
     string Id, string ConversationId, long Seq, string ClientMessageId, string SenderId, string? RecipientId,
     string? Text, MessageImage? Image, DateTime CreatedAt, DateTime? EditedAt, bool Deleted,
     ReplyPreview? ReplyTo, IReadOnlyList<ReactionSummary> Reactions,
-    IReadOnlyList<string> Mentions, GroupEvent? Event);
+    IReadOnlyList<string> Mentions, GroupEvent? Event, string? Traceparent = null);
 
 /// <summary>
 /// A membership change (API 1.2): created, added, removed, left, renamed, avatar, role. <c>Name</c>

@@ -1,5 +1,6 @@
 using Chat.Api.Accounts;
 using Chat.Api.Blocking;
+using Chat.Api.ClientTelemetry;
 using Chat.Api.Contacts;
 using Chat.Api.Contracts;
 using Chat.Api.Exports;
@@ -159,6 +160,12 @@ public static class ApplicationServicesExtensions
         services.AddSingleton<ExportBuilder>();
         services.AddSingleton<ExportService>();
         services.AddHostedService<ExportWorker>();
+
+        // Client telemetry: the web client's spans, relayed to the cluster's OTLP endpoint.
+        services.AddOptions<ClientTelemetryOptions>().BindConfiguration(ClientTelemetryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ClientTelemetryMetrics>();
+        services.AddHttpClient(nameof(ClientTraceRelay), client => client.Timeout = TimeSpan.FromSeconds(5));
+        services.AddSingleton<ClientTraceRelay>();
 
         // Privacy: each user's choices (kept on each replica), "my conversations" as they mean it.
         services.AddSingleton<PrivacySettings>();

@@ -31,7 +31,7 @@ public sealed class MessageSender(
         string senderId, ConversationRef conversation, SendMessageRequest? request, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        using var activity = MessagingTelemetry.Source.StartActivity("send message");
+        using var activity = StartSendActivity(request?.Traceparent);
         // The send limit (one budget for REST and the hub, pairs and groups) and a pair's block
         // check are each a Redis round trip; sent together they cost about one (BENCHMARKS.md).
         // Every call counts, valid or not, and nothing that may reach MongoDB runs before the
@@ -118,8 +118,8 @@ public sealed class MessageSender(
             Mentions = mentions.Length == 0 ? null : mentions,
             CreatedAt = time.UtcNowForStorage(),
         }, cancellationToken);
-        // New, it has no reactions: everyone sees the same.
-        var message = stored.ToResponse(original?.ToReplyPreview());
+        // New, it has no reactions: everyone sees the same. A sampled send's trace goes with it.
+        var message = stored.ToResponse(original?.ToReplyPreview()) with { Traceparent = activity is { Recorded: true } ? activity.Id : null };
         activity?.SetTag("chat.message.id", message.Id);
         activity?.SetTag("chat.message.seq", message.Seq);
         activity?.SetTag("chat.message.duplicate", duplicate);
@@ -148,5 +148,20 @@ public sealed class MessageSender(
         telemetry.Sent.Add(1, new KeyValuePair<string, object?>("chat.conversation.kind", grant.Kind));
         telemetry.PushDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
         return (new Sent(message, Duplicate: false), null);
+    }
+
+    /// <summary>
+    /// A hub send joins the trace its client started (the request's traceparent); the hub call's own
+    /// span is linked. A REST send is already in it (its traceparent header), so the field is not needed there.
+    /// </summary>
+    private static Activity? StartSendActivity(string? traceparent)
+    {
+        var current = Activity.Current;
+        if (traceparent is null || current is { HasRemoteParent: true } || !ActivityContext.TryParse(traceparent, null, isRemote: true, out var parent))
+        {
+            return MessagingTelemetry.Source.StartActivity("send message");
+        }
+        return MessagingTelemetry.Source.StartActivity("send message", ActivityKind.Internal, parent,
+            links: current is null ? null : [new ActivityLink(current.Context)]);
     }
 }

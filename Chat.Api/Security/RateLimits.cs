@@ -42,6 +42,8 @@ public sealed class RateLimitOptions
     public RateLimit Exports { get; set; } = new() { PermitLimit = 3, Window = TimeSpan.FromDays(1) };
     /// <summary>Changes to one's own settings: push devices, mutes, privacy.</summary>
     public RateLimit Settings { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
+    /// <summary>The web client's trace exports, per session (a tab exports a batch every few seconds while it is used).</summary>
+    public RateLimit ClientTraces { get; set; } = new() { PermitLimit = 60, Window = TimeSpan.FromMinutes(1) };
 
     /// <summary>Open hub connections a user may hold at once, across replicas (tabs and devices).</summary>
     public int MaxConnectionsPerUser { get; set; } = 20;
@@ -60,6 +62,7 @@ public sealed class RateLimitOptions
         RateLimits.Settings => Settings,
         RateLimits.Requests => Requests,
         RateLimits.Exports => Exports,
+        RateLimits.ClientTraces => ClientTraces,
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "No such rate limit."),
     };
 }
@@ -84,6 +87,7 @@ public static class RateLimits
     public const string Settings = "settings";
     public const string Requests = "requests";
     public const string Exports = "exports";
+    public const string ClientTraces = "client-traces";
 
     // REST policies per user (Send is not one: MessageSender takes its permit).
     private static readonly string[] PerUser = [Upload, Search, Typing, ReadMarks, Reactions, GroupCreate, GroupAdd, Settings];
@@ -91,7 +95,7 @@ public static class RateLimits
     public static void AddChatRateLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
-            .Validate(o => new[] { o.SignUp, o.Send, o.Upload, o.Search, o.Typing, o.ReadMarks, o.Reactions, o.GroupCreate, o.GroupAdd, o.Settings, o.Requests, o.Exports }.All(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero)
+            .Validate(o => new[] { o.SignUp, o.Send, o.Upload, o.Search, o.Typing, o.ReadMarks, o.Reactions, o.GroupCreate, o.GroupAdd, o.Settings, o.Requests, o.Exports, o.ClientTraces }.All(l => l.PermitLimit > 0 && l.Window > TimeSpan.Zero)
                 && o.MaxConnectionsPerUser > 0, "Every RateLimits entry needs a positive PermitLimit and Window, and MaxConnectionsPerUser must be positive.")
             .ValidateOnStart();
         builder.Services.AddSingleton<UserRateLimits>();
@@ -104,6 +108,9 @@ public static class RateLimits
             {
                 options.AddPolicy(policy, context => Partition(redis, limits.Value, policy, context.User.FindFirstValue(JwtRegisteredClaimNames.Sub) ?? "anonymous"));
             }
+            // Per session, not per user: each signed-in browser has its own budget.
+            options.AddPolicy(ClientTraces, context => Partition(redis, limits.Value, ClientTraces,
+                $"{context.User.FindFirstValue(JwtRegisteredClaimNames.Sub) ?? "anonymous"}:{context.User.FindFirstValue(Identity.SessionTokens.SessionIdClaim)}"));
             options.OnRejected = (context, _) => new ValueTask(Rejected(context.Lease).ToProblem(context.HttpContext).ExecuteAsync(context.HttpContext));
         });
     }

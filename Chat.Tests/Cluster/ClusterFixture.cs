@@ -24,6 +24,9 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
     /// <summary>The push service the API replicas deliver Web Push to in this run.</summary>
     public PushServiceStandIn PushService { get; private set; } = null!;
 
+    /// <summary>Where every service of this run exports its spans (and the API relays the browsers').</summary>
+    public TraceCollector Traces { get; private set; } = null!;
+
     /// <summary>A port the load tool's push scenario may receive pushes on (allowed too).</summary>
     public int LoadToolPushPort { get; private set; }
 
@@ -44,6 +47,7 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
     {
         var stopwatch = Stopwatch.StartNew();
         PushService = await PushServiceStandIn.StartAsync();
+        Traces = await TraceCollector.StartAsync();
         LoadToolPushPort = FreePort();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Chat_AppHost>(
             [
@@ -56,6 +60,13 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
             ],
             (options, _) => options.AllowUnsecuredTransport = true);
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
+        foreach (var project in builder.Resources.OfType<ProjectResource>().ToList())
+        {
+            // Spans go to this run's collector, in OTLP/HTTP as the AppHost sets it for the API.
+            builder.CreateResourceBuilder(project)
+                .WithEnvironment("OTEL_EXPORTER_OTLP_ENDPOINT", Traces.Endpoint.ToString().TrimEnd('/'))
+                .WithEnvironment("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        }
         foreach (var replica in builder.Resources.OfType<ProjectResource>().Where(r => IsApiReplica(r.Name)).ToList())
         {
             var api = builder.CreateResourceBuilder(replica);
@@ -231,6 +242,7 @@ public class ClusterFixture(IMessageSink diagnostics) : IAsyncLifetime
     {
         if (App is not null) await App.DisposeAsync();
         if (PushService is not null) await PushService.DisposeAsync();
+        if (Traces is not null) await Traces.DisposeAsync();
         Directory.Delete(MediaDirectory, recursive: true);
     }
 }

@@ -183,7 +183,10 @@ public class FaultTests(CrashClusterFixture cluster, ITestOutputHelper output)
         var verdict = await traffic.SettleAsync(timeToLive);
         output.WriteLine($"{name}: {verdict}");
         Assert.True(verdict.Kept, verdict.ToString());
-        Assert.InRange(verdict.Acknowledged, Pairs * 2 * RatePerUser * 2, long.MaxValue); // traffic flowed
+        // Traffic flowed: at least a second's worth at the full rate, before and after the fault
+        // (a store frozen for ten seconds holds sends back most of the run; 36 were seen when the
+        // machine ran three clusters at once, 48 to 200 otherwise).
+        Assert.InRange(verdict.Acknowledged, Pairs * 2 * RatePerUser, long.MaxValue);
         return verdict;
     }
 }

@@ -23,13 +23,14 @@ export class ApiError extends Error {
 }
 
 /**
- * A multipart upload of one file with progress (fetch cannot report upload progress).
- * The server answers 413 for files over its limit.
+ * A multipart upload of one file with progress (fetch cannot report upload progress), in the
+ * caller's trace when given its traceparent. The server answers 413 for files over its limit.
  */
-export function upload<T>(method: string, path: string, file: Blob, onProgress?: (fraction: number) => void): Promise<T> {
+export function upload<T>(method: string, path: string, file: Blob, onProgress?: (fraction: number) => void, traceparent?: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const request = new XMLHttpRequest();
     request.open(method, path);
+    if (traceparent) request.setRequestHeader('traceparent', traceparent);
     request.responseType = 'text';
     request.upload.onprogress = (e) => e.lengthComputable && onProgress?.(e.loaded / e.total);
     request.onload = async () => {

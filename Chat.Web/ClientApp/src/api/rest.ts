@@ -2,7 +2,7 @@ import createClient, { type Middleware } from 'openapi-fetch';
 import { toError, upload } from './http';
 import type { paths } from './schema';
 import type {
-  Contact, Conversation, DataExport, GroupDetails, GroupInfo, GroupRole, Limits, Media, Member, Message, MessagePage, Page,
+  ClientTelemetrySettings, Contact, Conversation, DataExport, GroupDetails, GroupInfo, GroupRole, Limits, Media, Member, Message, MessagePage, Page,
   Privacy, PushDevice, SearchHit, SessionInfo, User,
 } from './types';
 
@@ -101,7 +101,8 @@ export const rest = {
   },
 
   media: {
-    upload: (file: Blob, onProgress?: (fraction: number) => void) => upload<Media>('POST', '/api/media', file, onProgress),
+    upload: (file: Blob, onProgress?: (fraction: number) => void, traceparent?: string) =>
+      upload<Media>('POST', '/api/media', file, onProgress, traceparent),
   },
 
   groups: {
@@ -115,6 +116,10 @@ export const rest = {
       call<Member>(client.PUT('/api/groups/{id}/members/{userId}/role', { params: { path: { id, userId } }, body: { role } })),
     deleteConversation: (id: string) => call<void>(client.DELETE('/api/groups/{id}/conversation', { params: { path: { id } } })),
     readers: (id: string, seq: number) => call<Contact[]>(client.GET('/api/groups/{id}/messages/{seq}/readers', { params: { path: { id, seq } } })),
+  },
+
+  telemetry: {
+    settings: () => call<ClientTelemetrySettings>(client.GET('/api/telemetry/settings')),
   },
 
   push: {

@@ -1843,6 +1843,78 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/telemetry/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ClientTelemetrySettings"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/telemetry/traces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/x-protobuf": string;
+                };
+            };
+            responses: {
+                /** @description OK */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1853,6 +1925,11 @@ export interface components {
         ChangePasswordRequest: {
             currentPassword: null | string;
             newPassword: null | string;
+        };
+        /** @description How much of what its user does the web client traces (0: nothing; 1: everything). */
+        ClientTelemetrySettings: {
+            /** Format: double */
+            sampleRatio: number;
         };
         ContactPage: {
             items: components["schemas"]["ContactResponse"][];
@@ -2032,6 +2109,8 @@ export interface components {
          * @description A message as one participant sees it: `Reactions` say which are the viewer's own
          *     (`Mine`), so the participants may be sent different copies. In a group
          *     `RecipientId` is null; `Event` marks a membership change in the timeline.
+         *     `Traceparent`, on a new message's live push and acknowledgement only, is the send's
+         *     trace when it was sampled: the recipient's "message shown" span joins it.
          */
         MessageResponse: {
             id: string;
@@ -2052,6 +2131,7 @@ export interface components {
             reactions: components["schemas"]["ReactionSummary"][];
             mentions: string[];
             event: null | components["schemas"]["GroupEvent"];
+            traceparent?: null | string;
         };
         /** @description The user muted or unmuted a conversation (on any device): `ConversationId` as in Message. */
         MuteChangedEvent: {
@@ -2142,13 +2222,18 @@ export interface components {
             items: components["schemas"]["SearchHit"][];
             next: null | string;
         };
-        /** @description A send; `Mentions` (user ids, members of the group) only in a group. */
+        /**
+         * @description A send; `Mentions` (user ids, members of the group) only in a group. `Traceparent`
+         *     (W3C trace context) puts a hub send in the sender's trace: SignalR carries no headers per
+         *     call. Over REST the request's own traceparent header does that; one that does not parse is ignored, as in HTTP.
+         */
         SendMessageRequest: {
             clientMessageId: null | string;
             text: null | string;
             mediaId: null | string;
             replyToId?: null | string;
             mentions?: null | string[];
+            traceparent?: null | string;
         };
         /** @description A signed-in device (API 1.3): `Place` is the network it signed in from, `Current` the one asking. */
         SessionResponse: {

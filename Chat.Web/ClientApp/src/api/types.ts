@@ -28,6 +28,7 @@ export type Conversation = Omit<Schemas['ConversationResponse'], 'kind' | 'group
 export type Media = Schemas['MediaResponse'];
 export type MessagePage = Omit<Schemas['MessagePage'], 'items'> & { items: Message[] };
 export type Limits = Schemas['LimitsResponse'];
+export type ClientTelemetrySettings = Schemas['ClientTelemetrySettings'];
 export type PushDevice = Schemas['PushDeviceResponse'];
 export type SessionInfo = Schemas['SessionResponse'];
 export type DataExport = Omit<Schemas['ExportResponse'], 'status'> & { status: 'preparing' | 'ready' | 'failed' };

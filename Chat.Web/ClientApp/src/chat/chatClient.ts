@@ -12,6 +12,8 @@ import { PeopleDirectory } from './directory';
 import { LiveLink } from './liveLink';
 import { OfflineCopies, type OfflineCopy, type PendingText } from './offlineCopy';
 import { Outbox, type DeliveryOutcome, type OutboxEntry } from './outbox';
+import { SendTraces, messageShown } from '../telemetry/sendTraces';
+import { startSpan, startTracing, stopTracing } from '../telemetry/tracing';
 import { PresenceBoard } from './presence';
 import { Session } from './session';
 import { quoteOf } from './messageStore';
@@ -41,6 +43,8 @@ export class ChatClient {
   private readonly directory: PeopleDirectory;
   private readonly presence: PresenceBoard;
   private readonly outbox: Outbox;
+  private readonly sendTraces = new SendTraces();
+  private pageLoadTraced = false;
   private readonly attention: Attention;
   private readonly typingSentAt: Record<string, number> = {};
   private readonly markingRead: Record<string, number> = {};
@@ -94,13 +98,15 @@ export class ChatClient {
     // Loaded now, so the sidebar fills even when the live connection cannot open; loaded again
     // once it is open, which closes the gap in which a presence change or a message could fall
     // between this load and the subscription.
-    this.refreshConversations();
+    const tracing = rest.telemetry.settings().then((settings) => startTracing(settings.sampleRatio), () => undefined);
+    this.refreshConversations(tracing);
     this.searchDirectory('');
     this.live.start();
     void this.attention.moveLegacyMutes();
   }
 
   dispose() {
+    void stopTracing();
     this.stopCopying();
     clearTimeout(this.copyTimer);
     this.store.close();
@@ -113,8 +119,14 @@ export class ChatClient {
 
   // ---- Conversations, people, threads
 
-  refreshConversations() {
-    this.conversations.refresh().catch(this.onLoadError);
+  /** @param tracing once tracing has started, the first list loaded is traced as the page load (from navigation to the list). */
+  refreshConversations(tracing?: Promise<void>) {
+    this.conversations.refresh().then(() => {
+      if (!tracing || this.pageLoadTraced) return;
+      this.pageLoadTraced = true;
+      const loadedAt = Date.now();
+      void tracing.then(() => startSpan('page load', { startTime: performance.timeOrigin }).end(loadedAt));
+    }).catch(this.onLoadError);
   }
 
   searchDirectory(query: string) {
@@ -155,6 +167,7 @@ export class ChatClient {
   /** Shows a message at once (pending) and puts it in the outbox; an image uploads when it goes out. */
   async send(key: ConversationKey, text: string | null, file?: File, replyTo?: Message, mentions?: string[]) {
     const clientMessageId = newId();
+    this.sendTraces.written(clientMessageId, groupIdOf(key) ? 'group' : 'direct');
     await this.threads.write(key, clientMessageId, text, file, replyTo && quoteOf(replyTo), mentions?.length ? mentions : undefined);
     this.outbox.add({ key, clientMessageId });
   }
@@ -236,6 +249,7 @@ export class ChatClient {
   /** Sends again under the same clientMessageId: a send that did reach the server is not stored twice. */
   retry(key: ConversationKey, clientMessageId: string) {
     this.threads.retry(key, clientMessageId);
+    this.sendTraces.written(clientMessageId, groupIdOf(key) ? 'group' : 'direct');
     this.outbox.add({ key, clientMessageId });
   }
 
@@ -324,17 +338,26 @@ export class ChatClient {
       if (!mediaId && file) {
         const media = await rest.media.upload(file, (progress) => this.threads.patchLocal(key, clientMessageId, {
           preview: { ...this.threads.local(key, clientMessageId)!.preview!, progress },
-        }));
+        }), this.sendTraces.step(clientMessageId, 'upload image'));
         mediaId = media.id;
         this.threads.patchLocal(key, clientMessageId, { mediaId });
       }
-      const request = { clientMessageId, text: message.text, mediaId, replyToId: message.replyTo?.id ?? null, mentions: message.mentions ?? null };
+      const request = {
+        clientMessageId, text: message.text, mediaId, replyToId: message.replyTo?.id ?? null, mentions: message.mentions ?? null,
+        traceparent: this.sendTraces.step(clientMessageId, 'hub invoke') ?? null,
+      };
       const sent = await this.live.hub.send(conversationRef(key), request);
+      this.sendTraces.acknowledged(sent);
       this.onMessage(sent, false);
       return 'sent';
     } catch (error) {
-      if (!this.live.isConnected) return 'offline';
-      this.threads.fail(key, clientMessageId, error instanceof ApiError ? error.message : hubErrorMessage(error));
+      if (!this.live.isConnected) {
+        this.sendTraces.step(clientMessageId, 'outbox wait');
+        return 'offline';
+      }
+      const reason = error instanceof ApiError ? error.message : hubErrorMessage(error);
+      this.sendTraces.failed(clientMessageId, reason);
+      this.threads.fail(key, clientMessageId, reason);
       return 'sent';
     }
   }
@@ -357,6 +380,7 @@ export class ChatClient {
       const sender = contacts[message.senderId]?.fullName ?? null;
       const title = groupId ? this.conversations.find(key)?.group?.name ?? groups[groupId]?.group.name ?? 'Group' : sender ?? 'New message';
       this.attention.arrived(message, key, title, groupId ? sender ?? 'Someone' : null, viewing);
+      messageShown(message, viewing && this.threads.isOpen(key));
     }
     if (message.senderId === me.id) this.threads.release(key, message.clientMessageId);
     // A change of members or roles: the member list again.

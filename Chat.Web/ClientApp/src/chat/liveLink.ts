@@ -1,4 +1,6 @@
 import { HubConnectionState, type HubConnection } from '@microsoft/signalr';
+import { SpanKind, type Span } from '@opentelemetry/api';
+import { startSpan } from '../telemetry/tracing';
 import { ChatHub } from '../api/hub';
 import { createLiveConnection } from '../api/liveConnection';
 import type { ChatStore } from './state';
@@ -20,6 +22,8 @@ export class LiveLink {
   readonly hub = new ChatHub(this.connection);
   private connecting = false;
   private stopped = false;
+  /** From losing the connection to having it again and the catch-up done (a trace of its own). */
+  private reconnect: Span | undefined;
 
   constructor(private readonly store: ChatStore, private readonly handlers: Handlers) {}
 
@@ -30,12 +34,14 @@ export class LiveLink {
   start() {
     const c = this.connection;
     c.onreconnecting(() => {
+      this.reconnect ??= startSpan('reconnect', { kind: SpanKind.CLIENT });
       this.store.set({ connectivity: 'reconnecting' });
       void this.handlers.sessionEnded();
     });
     c.onreconnected(() => void this.opened());
     c.onclose(() => {
       if (this.stopped) return;
+      this.reconnect ??= startSpan('reconnect', { kind: SpanKind.CLIENT });
       this.store.set({ connectivity: navigator.onLine ? 'reconnecting' : 'offline' });
       if (navigator.onLine) void this.connect();
     });
@@ -83,6 +89,8 @@ export class LiveLink {
   private async opened() {
     this.store.set({ connectivity: 'online' });
     await this.handlers.connected();
+    this.reconnect?.end();
+    this.reconnect = undefined;
   }
 }
 
