@@ -14,7 +14,8 @@ MessagesScenario.Options MessagesOptions() => new(
     double.Parse(options.GetValueOrDefault("rate", "20"), invariant),
     TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("duration", "20"), invariant)),
     TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("warmup", "3"), invariant)),
-    MongoConnectionString: options.GetValueOrDefault("mongo"));
+    MongoConnectionString: options.GetValueOrDefault("mongo"),
+    Traced: options.GetValueOrDefault("traced") == "true");
 
 return args.FirstOrDefault() switch
 {
@@ -198,7 +199,8 @@ static async Task<int> RunChaosAsync(ChaosScenario.Options options)
 static int Usage()
 {
     Console.Error.WriteLine("usage: Chat.LoadTest accounts [--url URL] [--users N] [--concurrency N]");
-    Console.Error.WriteLine("       Chat.LoadTest messages [--url URL] [--pairs N] [--rate MSG_PER_S] [--duration S] [--warmup S] [--mongo CONNECTION_STRING]");
+    Console.Error.WriteLine("       Chat.LoadTest messages [--url URL] [--pairs N] [--rate MSG_PER_S] [--duration S] [--warmup S] [--mongo CONNECTION_STRING] [--traced true]");
+    Console.Error.WriteLine("       (--traced true: every send carries a sampled traceparent, as from a browser tracing every send)");
     Console.Error.WriteLine("       Chat.LoadTest max-rate [--url URL] [--pairs N] [--bound-ms MS] [--from MSG_PER_S] [--max MSG_PER_S] [--refinements N] [--duration S] [--mongo CONNECTION_STRING]");
     Console.Error.WriteLine("       (--mongo: the cluster's database; verified messages are deleted during the run to keep the stand-in fast)");
     Console.Error.WriteLine("       Chat.LoadTest idle-connections [--url URL] [--connections N] [--hold SECONDS]   (local cluster only)");

@@ -27,6 +27,13 @@ public static class ServiceDefaultsExtensions
     private const string LiveTag = "live";
 
     /// <summary>
+    /// Where the web client's trace exports arrive (the API's ClientTraceRelay, through the front).
+    /// Not traced itself: every open tab exports every few seconds, and the trace list would show
+    /// the telemetry's own plumbing before the sends it describes.
+    /// </summary>
+    public const string ClientTracesPath = "/api/telemetry/traces";
+
+    /// <summary>
     /// Distinct tag sets kept per metric (OpenTelemetry's default is 2,000). The SDK allocates
     /// that many points for every instrument when it first records (about 180 KB each, ~12 MB for
     /// a replica's 66 streams); ours have a few dozen each (routes × status codes). Beyond it, values
@@ -86,6 +93,7 @@ public static class ServiceDefaultsExtensions
                     aspnet.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath)
+                        && !context.Request.Path.StartsWithSegments(ClientTracesPath)
                         && !context.WebSockets.IsWebSocketRequest;
                     aspnet.EnrichWithHttpResponse = RequestTraceNames.Enrich;
                 })

@@ -13,9 +13,10 @@ public static class ClientTelemetryApi
 {
     public static void MapClientTelemetryApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/telemetry").WithTags("Client telemetry").RequireAuthorization();
-        api.MapGet("/settings", Settings);
-        api.MapPost("/traces", Traces).RequireRateLimiting(RateLimits.ClientTraces)
+        var api = app.MapGroup("").WithTags("Client telemetry").RequireAuthorization();
+        api.MapGet("/api/telemetry/settings", Settings);
+        // The path ServiceDefaults leaves untraced (the exports are not themselves worth a trace).
+        api.MapPost(ServiceDefaultsExtensions.ClientTracesPath, Traces).RequireRateLimiting(RateLimits.ClientTraces)
             .Accepts<byte[]>(ClientTraceRelay.ContentType)
             .Produces(StatusCodes.Status200OK, contentType: ClientTraceRelay.ContentType);
     }

@@ -20,8 +20,13 @@ namespace Chat.LoadTest.Scenarios;
 public static class MessagesScenario
 {
     /// <param name="MongoConnectionString">When given, verified messages are deleted during the run and all of them at its end (see VerifiedMessagePruner).</param>
+    /// <param name="Traced">
+    /// Every send carries a sampled traceparent, as it does from a browser tracing every send
+    /// (ClientTelemetry:SampleRatio=1): the cluster then records and exports every send's spans,
+    /// past its own per-second budget. Its cost is the difference to a run without.
+    /// </param>
     public sealed record Options(Uri Url, int Pairs, double Rate, TimeSpan Duration, TimeSpan Warmup, bool MeasureCpu = true,
-        string? MongoConnectionString = null);
+        string? MongoConnectionString = null, bool Traced = false);
 
     public sealed record Report(
         long Sent, double Throughput, long Errors, long Lost, long Duplicates, long OutOfOrder,
@@ -111,7 +116,7 @@ public static class MessagesScenario
         await PacedSenders.RunAsync(pairs, options.Rate, options.Warmup, total, started, async (pair, slot, measured) =>
         {
             if (measured && options.MeasureCpu) _ = cpuAtMeasurementStart.Value;
-            await SendOneAsync(pair, $"load {crowd.Run} {slot.TotalMilliseconds:F0}", measured, ledger, serverTimes);
+            await SendOneAsync(pair, $"load {crowd.Run} {slot.TotalMilliseconds:F0}", measured, options.Traced, ledger, serverTimes);
         });
         var elapsed = Stopwatch.GetElapsedTime(started) - options.Warmup;
         var cpuUsed = options.MeasureCpu ? ApiProcesses.Cpu() - cpuAtMeasurementStart.Value : TimeSpan.Zero;
@@ -133,14 +138,19 @@ public static class MessagesScenario
             cpuPerMessage, pruned);
     }
 
-    private static async Task SendOneAsync(Pair pair, string text, bool measured, DeliveryLedger ledger,
+    private static async Task SendOneAsync(Pair pair, string text, bool measured, bool traced, DeliveryLedger ledger,
         System.Collections.Concurrent.ConcurrentBag<TimeSpan> serverTimes)
     {
         var clientMessageId = Guid.NewGuid().ToString();
         ledger.Sent(clientMessageId, Stopwatch.GetTimestamp(), measured);
         try
         {
-            using var response = await pair.Sender.PostAsJsonAsync($"/api/conversations/{pair.RecipientId}/messages", new { clientMessageId, text });
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/conversations/{pair.RecipientId}/messages")
+            {
+                Content = JsonContent.Create(new { clientMessageId, text }),
+            };
+            if (traced) request.Headers.Add("traceparent", $"00-{ActivityTraceId.CreateRandom()}-{ActivitySpanId.CreateRandom()}-01");
+            using var response = await pair.Sender.SendAsync(request);
             if (response.StatusCode != HttpStatusCode.Created)
             {
                 ledger.Failed(clientMessageId);
